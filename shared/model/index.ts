@@ -1,0 +1,3 @@
+export * from './task-kind';
+export * from './runtime';
+export * from './outcome';
