@@ -1,0 +1,80 @@
+/**
+ * The executor seam (DESIGN.md section 4.1): where task bodies run. The coordinator
+ * (TaskManager) talks to an executor only in terms of tasks: start this body, this
+ * task's shutdown flag was set, inject this fault, the call this task awaits is done,
+ * the process exited. The executor reports back through `TaskHost`: started, exited,
+ * and the requests a body makes (spawn, associate_with, shutdown_tasks) plus the
+ * events a body emits. `SimExecutor` (electron/sim) and `PoolExecutor`
+ * (electron/pools) implement it; nothing else in core knows which one it has.
+ */
+import type { FaultKind, RuntimeName, ShutdownFilter, TaskKind, TaskOutcome } from '../../shared/model';
+import type { AwaitEvent, CheckEvent, KindEvent, LogEvent, ObserveEvent } from '../../shared/trace/events';
+
+/** What a task runs: a scenario template's ops, or a named workload of the pageserver model. */
+export type BodySpec =
+  | { type: 'template'; template: string }
+  | { type: 'workload'; name: string; args?: unknown };
+
+/** The arguments of the seed's `spawn(runtime, kind, tenant_id, timeline_id, name, shutdown_process_on_error, future)`. */
+export interface SpawnSpec {
+  runtime: RuntimeName;
+  kind: TaskKind;
+  tenant: string | null;
+  timeline: string | null;
+  /** The name given to `spawn` (the seed logs it). */
+  name: string;
+  /** The task's name in the trace (a template id); defaults to `name`, made unique. */
+  label?: string;
+  shutdownProcessOnError: boolean;
+  body: BodySpec;
+}
+
+/** A registered task handed to the executor to run. */
+export interface StartRequest {
+  id: number;
+  label: string;
+  name: string;
+  kind: TaskKind;
+  runtime: RuntimeName;
+  tenant: string | null;
+  timeline: string | null;
+  body: BodySpec;
+}
+
+/** Where a task was placed: its runtime's worker index (and the worker's pid in live mode). */
+export interface Placement {
+  worker: number;
+  pid?: number;
+}
+
+/** Events a body emits about itself; the coordinator adds `t` and `task`. */
+export type BodyEvent =
+  | Omit<ObserveEvent, 't' | 'task'>
+  | Omit<CheckEvent, 't' | 'task'>
+  | Omit<KindEvent, 't' | 'task'>
+  | Omit<AwaitEvent, 't' | 'task'>
+  | Omit<LogEvent, 't' | 'task'>;
+
+export interface Executor {
+  /** Places and starts a registered task. Must not run the body synchronously. */
+  start(task: StartRequest): void;
+  /** The coordinator set the task's shutdown flag (level-triggered). */
+  signal(id: number): void;
+  /** Ends the task at its current (or next) await with this fault. */
+  inject(id: number, fault: FaultKind, message: string): void;
+  /** The `shutdown_tasks` call that task `callerId` awaits (its `callId`) has returned. */
+  callDone(callerId: number, callId: number): void;
+  /** Process exit: no body runs any more. */
+  kill(): void;
+}
+
+/** The coordinator as executors see it. */
+export interface TaskHost {
+  started(id: number, placement: Placement): void;
+  exited(id: number, outcome: Exclude<TaskOutcome, 'killed'>, message: string | null): void;
+  spawnFrom(parentId: number, spec: SpawnSpec): number;
+  associate(id: number, tenant: string | null, timeline: string | null): void;
+  /** Starts `shutdown_tasks` from inside task `callerId`; `executor.callDone` reports its return. */
+  shutdownTasksFrom(callerId: number, callId: number, label: string, filter: ShutdownFilter): void;
+  bodyEvent(id: number, event: BodyEvent): void;
+}

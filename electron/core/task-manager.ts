@@ -1,0 +1,336 @@
+/**
+ * The coordinator: a port of the seed's `task_mgr.rs`. It owns the registry
+ * (`TASKS`), hands out ids from 1 (`NEXT_TASK_ID`), and makes every decision the
+ * seed makes: `spawn`, `associate_with`, `shutdown_tasks`, `task_finish` and the
+ * escalation of a failing `shutdown_process_on_error` task to the process shutdown
+ * sequence. Bodies run elsewhere, behind the executor seam; this class only hears
+ * that a task started, asked for something, or ended.
+ *
+ * Every state change is appended to the event log. The flaws of the seed are kept:
+ * the snapshot in `shutdown_tasks`, join handles taken by the first waiter, no
+ * timeouts, panics only logged.
+ */
+import type { FaultKind, ShutdownFilter, TaskKind } from '../../shared/model';
+import type { EventLog } from './event-log';
+import type { BodyEvent, Executor, Placement, SpawnSpec, TaskHost } from './executor';
+import { JoinHandle } from './join-handle';
+import { runShutdownSequence, type SequenceHost } from './process-shutdown';
+import { type CallHost, ShutdownCall } from './shutdown-call';
+import type { TaskRecord } from './task-record';
+
+export interface TaskManagerOptions {
+  /** The order in which a call joins its victims (the seed's HashMap order); id order by default. */
+  victimOrder?: (victims: TaskRecord[]) => TaskRecord[];
+  /** `tenant_mgr::shutdown_all_tenants()`, when a tenant model is present. */
+  shutdownAllTenants?: (caller: TaskRecord | null, done: () => void) => void;
+}
+
+const byLabel = (tasks: Iterable<TaskRecord>) => [...tasks].map((t) => t.label).sort();
+const fmtOpt = (v: string | null) => (v === null ? 'None' : `Some(${v})`);
+
+export class TaskManager implements TaskHost, CallHost {
+  /** `TASKS`: insertion order is id order. */
+  readonly registry = new Map<number, TaskRecord>();
+  /** Every task ever spawned in this process, by id (exited ones too). */
+  readonly tasks = new Map<number, TaskRecord>();
+  readonly calls: ShutdownCall[] = [];
+  private nextTaskId = 1;
+  private nextCallId = 1;
+  private labels = new Map<string, number>();
+  private taskLabels = new Set<string>();
+  private exitCode: number | null = null;
+  private exitListeners: Array<(code: number) => void> = [];
+  private executor: Executor | null = null;
+
+  constructor(
+    readonly log: EventLog,
+    private options: TaskManagerOptions = {},
+  ) {}
+
+  attach(executor: Executor): void {
+    this.executor = executor;
+  }
+
+  private get exec(): Executor {
+    if (!this.executor) throw new Error('TaskManager has no executor attached');
+    return this.executor;
+  }
+
+  get isExited(): boolean {
+    return this.exitCode !== null;
+  }
+
+  get processExitCode(): number | null {
+    return this.exitCode;
+  }
+
+  onProcessExit(listener: (code: number) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  setShutdownAllTenants(fn: TaskManagerOptions['shutdownAllTenants']): void {
+    this.options.shutdownAllTenants = fn;
+  }
+
+  // ---- spawn --------------------------------------------------------------------
+
+  /**
+   * `task_mgr::spawn`: registers the task before its body can run, then hands it to
+   * the executor. The seed stores the join handle right after `runtime.spawn`; here
+   * that is the same synchronous turn, so no call can find the handle missing.
+   */
+  spawn(spec: SpawnSpec, parent: TaskRecord | null = null): number {
+    if (this.isExited) return 0;
+    const id = this.nextTaskId++;
+    const label = this.uniqueTaskLabel(spec.label ?? spec.name, id);
+    const completion = new JoinHandle();
+    const task: TaskRecord = {
+      id,
+      label,
+      name: spec.name,
+      kind: spec.kind,
+      runtime: spec.runtime,
+      tenant: spec.tenant,
+      timeline: spec.timeline,
+      parent: parent?.label ?? null,
+      shutdownProcessOnError: spec.shutdownProcessOnError,
+      body: spec.body,
+      shutdownRequested: false,
+      joinHandle: null,
+      completion,
+      started: false,
+      worker: null,
+    };
+    this.registry.set(id, task);
+    this.tasks.set(id, task);
+    this.log.emit({
+      ev: 'spawn',
+      task: label,
+      id,
+      kind: task.kind,
+      runtime: task.runtime,
+      tenant: task.tenant,
+      timeline: task.timeline,
+      parent: task.parent,
+      name: task.name,
+      shutdown_process_on_error: task.shutdownProcessOnError,
+    });
+    this.exec.start({
+      id,
+      label,
+      name: task.name,
+      kind: task.kind,
+      runtime: task.runtime,
+      tenant: task.tenant,
+      timeline: task.timeline,
+      body: task.body,
+    });
+    task.joinHandle = completion;
+    return id;
+  }
+
+  private uniqueTaskLabel(wanted: string, id: number): string {
+    const label = this.taskLabels.has(wanted) ? `${wanted}#${id}` : wanted;
+    this.taskLabels.add(label);
+    return label;
+  }
+
+  spawnFrom(parentId: number, spec: SpawnSpec): number {
+    return this.spawn(spec, this.tasks.get(parentId) ?? null);
+  }
+
+  started(id: number, placement: Placement): void {
+    const task = this.tasks.get(id);
+    if (!task || this.isExited) return;
+    task.started = true;
+    task.worker = placement.worker;
+    this.log.emit({ ev: 'start', task: task.label, runtime: task.runtime, worker: placement.worker, ...(placement.pid !== undefined ? { pid: placement.pid } : {}) });
+    this.log.emit({ ev: 'log', level: 'debug', task: task.label, message: `Starting task '${task.name}'` });
+  }
+
+  // ---- task-locals and queries ----------------------------------------------------
+
+  /** `associate_with`: overwrites both fields of the task's mutable state. */
+  associate(id: number, tenant: string | null, timeline: string | null): void {
+    const task = this.tasks.get(id);
+    if (!task || this.isExited) return;
+    task.tenant = tenant;
+    task.timeline = timeline;
+    this.log.emit({ ev: 'associate', task: task.label, tenant, timeline });
+  }
+
+  bodyEvent(id: number, event: BodyEvent): void {
+    const task = this.tasks.get(id);
+    if (!task || this.isExited) return;
+    this.log.emit({ task: task.label, ...event } as Parameters<EventLog["emit"]>[0]);
+  }
+
+  /** The registered task with this trace name, if it is still registered. */
+  findRegistered(label: string): TaskRecord | undefined {
+    for (const t of this.registry.values()) if (t.label === label) return t;
+    return undefined;
+  }
+
+  // ---- shutdown_tasks -----------------------------------------------------------
+
+  /** The seed's filter: None is a wildcard, a value matches only an equal current value. */
+  matching(filter: ShutdownFilter): TaskRecord[] {
+    const out: TaskRecord[] = [];
+    for (const t of this.registry.values()) {
+      if (
+        (filter.kind === null || t.kind === filter.kind) &&
+        (filter.tenant === null || t.tenant === filter.tenant) &&
+        (filter.timeline === null || t.timeline === filter.timeline)
+      ) {
+        out.push(t);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Starts `shutdown_tasks(kind, tenant, timeline)`. The signal phase happens now;
+   * `done` runs when the call returns (never, if a victim never exits).
+   */
+  shutdownTasks(label: string, filter: ShutdownFilter, caller: TaskRecord | null, done?: () => void): ShutdownCall {
+    const unique = this.uniqueCallLabel(label);
+    const call = new ShutdownCall(this.nextCallId++, unique, filter, caller, this);
+    this.calls.push(call);
+    if (done) call.onDone(done);
+    if (this.isExited) return call;
+    this.log.emit({
+      ev: 'shutdown_begin',
+      label: unique,
+      kind: filter.kind,
+      tenant: filter.tenant,
+      timeline: filter.timeline,
+      caller: caller?.label ?? null,
+    });
+    call.begin(this.options.victimOrder ?? ((v) => v));
+    return call;
+  }
+
+  shutdownTasksFrom(callerId: number, callId: number, label: string, filter: ShutdownFilter): void {
+    const caller = this.tasks.get(callerId) ?? null;
+    this.shutdownTasks(label, filter, caller, () => this.exec.callDone(callerId, callId));
+  }
+
+  private uniqueCallLabel(label: string): string {
+    const n = (this.labels.get(label) ?? 0) + 1;
+    this.labels.set(label, n);
+    return n === 1 ? label : `${label}#${n}`;
+  }
+
+  /** `send_replace(true)`: level-triggered and idempotent; one `signal` per victim and call. */
+  signal(task: TaskRecord, call: ShutdownCall): void {
+    task.shutdownRequested = true;
+    this.log.emit({ ev: 'signal', task: task.label, by: call.label });
+    this.exec.signal(task.id);
+  }
+
+  waitingFor(call: ShutdownCall, task: TaskRecord, tookHandle: boolean): void {
+    this.log.emit({ ev: 'log', level: 'info', task: call.caller?.label ?? null, message: `waiting for ${task.name} to shut down` });
+    this.log.emit({ ev: 'shutdown_wait', label: call.label, task: task.label, took_handle: tookHandle });
+  }
+
+  ended(call: ShutdownCall): void {
+    this.log.emit({ ev: 'shutdown_end', label: call.label, victims: byLabel(call.victims), waited: byLabel(call.waited) });
+  }
+
+  abandoned(call: ShutdownCall): void {
+    this.log.emit({ ev: 'shutdown_abandoned', label: call.label, caller: call.caller?.label ?? null });
+  }
+
+  /** Calls that have begun and not returned (abandoned ones never will). */
+  pendingCalls(): ShutdownCall[] {
+    return this.calls.filter((c) => c.state !== 'done');
+  }
+
+  // ---- task_finish ---------------------------------------------------------------
+
+  /**
+   * `task_finish`: the task leaves the registry, its outcome is logged, and a
+   * `shutdown_process_on_error` task that failed runs `shutdown_pageserver(1)` from
+   * its own context, after leaving the registry (so it does not wait for itself).
+   * Its join handle then never completes: the sequence ends in process exit.
+   */
+  exited(id: number, outcome: 'ok' | 'error' | 'panic', message: string | null): void {
+    const task = this.registry.get(id);
+    if (!task || this.isExited) return;
+    for (const call of this.calls) if (call.caller === task && call.state === 'waiting') call.abandon();
+    this.log.emit({ ev: 'exit', task: task.label, outcome, message: outcome === 'ok' ? null : message });
+    this.registry.delete(id);
+    const where = `tenant_id: ${fmtOpt(task.tenant)}, timeline_id: ${fmtOpt(task.timeline)}`;
+    const escalate = task.shutdownProcessOnError && outcome !== 'ok';
+    const prefix = escalate ? 'Shutting down: task' : 'Task';
+    if (outcome === 'ok') {
+      this.log.emit({ ev: 'log', level: 'debug', task: task.label, message: `Task '${task.name}' exited normally` });
+    } else {
+      const what = outcome === 'error' ? `exited with error: ${message}` : `panicked: ${message}`;
+      this.log.emit({ ev: 'log', level: 'error', task: task.label, message: `${prefix} '${task.name}' ${where} ${what}` });
+    }
+    if (escalate) {
+      this.shutdownPageserver(1, task);
+      return;
+    }
+    task.completion.complete();
+  }
+
+  // ---- faults, snapshots ---------------------------------------------------------
+
+  /** Injects a fault into the registered task with this trace name; false if it is not running. */
+  inject(label: string, fault: FaultKind, message: string): boolean {
+    if (this.isExited) return false;
+    const task = this.findRegistered(label);
+    this.log.emit({ ev: 'inject', task: label, fault, applied: task !== undefined, message });
+    if (task) this.exec.inject(task.id, fault, message);
+    return task !== undefined;
+  }
+
+  snapshot(label: string): void {
+    if (this.isExited) return;
+    this.log.emit({ ev: 'snapshot', label, tasks: byLabel(this.registry.values()) });
+  }
+
+  /** The `end` event: what is still registered and which calls never returned. */
+  end(): void {
+    if (this.isExited) return;
+    this.log.emit({ ev: 'end', registry: byLabel(this.registry.values()), pending: this.pendingCalls().map((c) => c.label).sort() });
+  }
+
+  // ---- process shutdown ----------------------------------------------------------
+
+  /** `shutdown_pageserver(code)`; `cause` is the failing task, or null for a signal or a step. */
+  shutdownPageserver(code: number, cause: TaskRecord | null = null): void {
+    if (this.isExited) return;
+    this.log.emit({ ev: 'process_shutdown', code, cause: cause?.label ?? null });
+    const manager = this;
+    const host: SequenceHost = {
+      shutdownTasks: (label, kind: TaskKind | null, caller, done) => {
+        this.shutdownTasks(label, { kind, tenant: null, timeline: null }, caller, done);
+      },
+      shutdownAllTenants: this.options.shutdownAllTenants,
+      exit: (c) => {
+        this.log.emit({ ev: 'log', level: 'info', task: null, message: 'Shut down successfully completed' });
+        this.processExit(c);
+      },
+      get isExited() {
+        return manager.isExited;
+      },
+    };
+    runShutdownSequence(host, code, cause);
+  }
+
+  /** `std::process::exit(code)`: every task still running is gone; nothing runs after it. */
+  processExit(code: number): void {
+    if (this.isExited) return;
+    this.log.emit({ ev: 'process_exit', code });
+    this.exitCode = code;
+    this.log.close();
+    for (const t of this.registry.values()) {
+      this.log.epilogue({ ev: 'exit', task: t.label, outcome: 'killed', message: null });
+    }
+    this.exec.kill();
+    for (const l of this.exitListeners) l(code);
+  }
+}

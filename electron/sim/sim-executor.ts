@@ -1,0 +1,365 @@
+/**
+ * The deterministic executor: every body runs in this process on virtual time.
+ *
+ * Each runtime has W virtual workers; a task is placed on the least-loaded worker
+ * of its runtime and stays there (no work stealing, as the Lab says of the pools).
+ * A worker runs one task at a time; `busy(N)` holds it for N ticks like blocking
+ * code holds a tokio worker thread, so the other tasks of that worker wait while
+ * other workers and runtimes go on.
+ *
+ * The scheduler works in rounds: it picks at most one ready task per free worker
+ * (policy `fifo`: the one that became ready first; `random`: a seeded choice, with
+ * the workers visited in a seeded order), resumes them, and waits until each has
+ * parked again on a task-API primitive or ended. When nothing is ready, the virtual
+ * clock jumps to the next timer. JavaScript itself is deterministic, so the same
+ * scenario, seed and policy give the same trace, byte for byte.
+ *
+ * A body that awaits anything else (a real timer, I/O, a foreign promise) would
+ * make the run depend on the wall clock: it is detected when the round cannot
+ * settle and the task fails at once with an error that names it.
+ */
+import { RUNTIME_NAMES, type FaultKind, type RuntimeName, type ShutdownFilter } from '../../shared/model';
+import { InjectedFault } from '../core/errors';
+import type { BodyEvent, Executor, SpawnSpec, StartRequest, TaskHost } from '../core/executor';
+import type { TaskContext } from '../core/task-context';
+import { type BodyResolver, runTaskBody } from '../core/task-wrapper';
+import { Rng } from './rng';
+import { TASK, type TimerHandle, VirtualClock } from './virtual-clock';
+
+export type SchedulingPolicy = 'fifo' | 'random';
+
+export interface SimOptions {
+  seed?: number;
+  policy?: SchedulingPolicy;
+  /** Virtual workers per runtime (default 2). */
+  workers?: Partial<Record<RuntimeName, number>>;
+}
+
+type WakeReason = 'start' | 'timer' | 'shutdown' | 'call' | 'fault' | 'yield';
+
+interface Wait {
+  what: string;
+  onShutdown: boolean;
+  callId: number | null;
+  interruptible: boolean;
+  timer: TimerHandle | null;
+  resolve: (reason: WakeReason) => void;
+  reject: (err: unknown) => void;
+}
+
+interface SimWorker {
+  runtime: RuntimeName;
+  index: number;
+  busyUntil: number;
+  tasks: number;
+  ready: Fiber[];
+}
+
+interface Fiber {
+  req: StartRequest;
+  worker: SimWorker;
+  state: 'new' | 'ready' | 'running' | 'parked' | 'done' | 'dead';
+  wait: Wait | null;
+  wakeReason: WakeReason;
+  shutdown: boolean;
+  pendingFault: { kind: FaultKind; message: string } | null;
+  doneCalls: Set<number>;
+  ctx: TaskContext;
+}
+
+export const FOREIGN_AWAIT =
+  'awaited something the simulator does not control (a real timer, I/O or a foreign promise); in the simulator a body may only await the task API';
+
+const never = <T>() => new Promise<T>(() => {});
+
+export class SimExecutor implements Executor {
+  readonly clock = new VirtualClock();
+  readonly policy: SchedulingPolicy;
+  readonly seed: number;
+  private rng: Rng;
+  private host: TaskHost | null = null;
+  private fibers = new Map<number, Fiber>();
+  private workers = new Map<RuntimeName, SimWorker[]>();
+  private allWorkers: SimWorker[] = [];
+  private inFlight = 0;
+  private running: Fiber[] = [];
+  private stopped = false;
+  private nextCallId = 1;
+  /** Failures of the simulator itself (foreign awaits), for the caller to report. */
+  readonly problems: string[] = [];
+
+  constructor(
+    private resolveBody: BodyResolver,
+    options: SimOptions = {},
+  ) {
+    this.seed = options.seed ?? 1;
+    this.policy = options.policy ?? 'fifo';
+    this.rng = new Rng(this.seed);
+    for (const runtime of RUNTIME_NAMES) {
+      const n = Math.max(1, Math.floor(options.workers?.[runtime] ?? 2));
+      const list: SimWorker[] = [];
+      for (let index = 0; index < n; index++) list.push({ runtime, index, busyUntil: 0, tasks: 0, ready: [] });
+      this.workers.set(runtime, list);
+      this.allWorkers.push(...list);
+    }
+  }
+
+  connect(host: TaskHost): void {
+    this.host = host;
+  }
+
+  private get th(): TaskHost {
+    if (!this.host) throw new Error('SimExecutor is not connected to a TaskHost');
+    return this.host;
+  }
+
+  /** Virtual ticks since the start. */
+  now(): number {
+    return this.clock.now;
+  }
+
+  /** The shuffled victim order of `shutdown_tasks` under the random policy (the seed's HashMap order). */
+  victimOrder<T>(victims: T[]): T[] {
+    return this.policy === 'random' ? this.rng.shuffle(victims) : victims;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  // ---- Executor ----------------------------------------------------------------
+
+  start(req: StartRequest): void {
+    if (this.stopped) return;
+    const list = this.workers.get(req.runtime)!;
+    let worker = list[0];
+    for (const w of list) if (w.tasks < worker.tasks) worker = w;
+    worker.tasks++;
+    const fiber: Fiber = {
+      req,
+      worker,
+      state: 'new',
+      wait: null,
+      wakeReason: 'start',
+      shutdown: false,
+      pendingFault: null,
+      doneCalls: new Set(),
+      ctx: null as unknown as TaskContext,
+    };
+    fiber.ctx = this.makeContext(fiber);
+    this.fibers.set(req.id, fiber);
+    worker.ready.push(fiber);
+  }
+
+  signal(id: number): void {
+    const f = this.fibers.get(id);
+    if (!f) return;
+    f.shutdown = true;
+    if (f.state === 'parked' && f.wait?.onShutdown) this.wake(f, 'shutdown');
+  }
+
+  inject(id: number, fault: FaultKind, message: string): void {
+    const f = this.fibers.get(id);
+    if (!f || f.state === 'done' || f.state === 'dead') return;
+    f.pendingFault = { kind: fault, message };
+    if (f.state === 'parked' && f.wait?.interruptible) this.wake(f, 'fault');
+    else if (f.state === 'ready' && f.wait?.interruptible) f.wakeReason = 'fault';
+  }
+
+  callDone(callerId: number, callId: number): void {
+    const f = this.fibers.get(callerId);
+    if (!f) return;
+    f.doneCalls.add(callId);
+    if (f.state === 'parked' && f.wait?.callId === callId) this.wake(f, 'call');
+  }
+
+  kill(): void {
+    this.stop();
+  }
+
+  /** Ends the run: nothing is scheduled any more. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  // ---- scheduling --------------------------------------------------------------
+
+  private wake(f: Fiber, reason: WakeReason): void {
+    if (f.wait?.timer) this.clock.cancel(f.wait.timer);
+    f.state = 'ready';
+    f.wakeReason = reason;
+    f.worker.ready.push(f);
+  }
+
+  /** Runs until the run is stopped (end of scenario, process exit) or nothing can ever happen again. */
+  async run(): Promise<void> {
+    while (!this.stopped) {
+      const round = this.pickRound();
+      if (round.length) {
+        this.resume(round);
+        await this.settle();
+        continue;
+      }
+      const next = this.nextTime();
+      if (next === undefined) return;
+      this.clock.now = next;
+      this.clock.fireDue();
+    }
+  }
+
+  private nextTime(): number | undefined {
+    let next = this.clock.nextTime();
+    for (const w of this.allWorkers) {
+      if (w.ready.length && w.busyUntil > this.clock.now && (next === undefined || w.busyUntil < next)) next = w.busyUntil;
+    }
+    return next;
+  }
+
+  private pickRound(): Fiber[] {
+    const round: Fiber[] = [];
+    const workers = this.policy === 'random' ? this.rng.shuffle(this.allWorkers) : this.allWorkers;
+    for (const w of workers) {
+      if (!w.ready.length || w.busyUntil > this.clock.now) continue;
+      const i = this.policy === 'random' ? this.rng.int(w.ready.length) : 0;
+      round.push(w.ready.splice(i, 1)[0]);
+    }
+    return round;
+  }
+
+  private resume(round: Fiber[]): void {
+    this.running = round;
+    for (const f of round) {
+      if (this.stopped) return;
+      const reason = f.wakeReason;
+      const wait = f.wait;
+      f.wait = null;
+      f.state = 'running';
+      this.inFlight++;
+      if (reason === 'start') {
+        void this.runFiber(f);
+      } else if (reason === 'fault' && f.pendingFault) {
+        const { kind, message } = f.pendingFault;
+        f.pendingFault = null;
+        wait!.reject(new InjectedFault(kind, message));
+      } else {
+        wait!.resolve(reason);
+      }
+    }
+  }
+
+  private async runFiber(f: Fiber): Promise<void> {
+    this.th.started(f.req.id, { worker: f.worker.index });
+    const body = this.resolveBody(f.req.body);
+    const result = await runTaskBody(f.ctx, body);
+    if (f.state === 'dead' || this.stopped) return;
+    f.state = 'done';
+    f.worker.tasks--;
+    this.inFlight--;
+    this.th.exited(f.req.id, result.outcome, result.message);
+  }
+
+  /** Waits until every resumed task has parked or ended; fails the ones that cannot. */
+  private async settle(): Promise<void> {
+    for (let hop = 0; hop < 256 && this.inFlight > 0; hop++) await null;
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.inFlight === 0 || this.stopped) return;
+    for (const f of this.running) {
+      if (f.state !== 'running') continue;
+      f.state = 'dead';
+      f.worker.tasks--;
+      this.inFlight--;
+      const message = `task ${f.req.label} (id ${f.req.id}) ${FOREIGN_AWAIT}`;
+      this.problems.push(message);
+      this.th.exited(f.req.id, 'panic', message);
+    }
+    this.inFlight = 0;
+  }
+
+  // ---- the task API of a simulated task ------------------------------------------
+
+  /** Parks the fiber until one of the conditions holds; rejects with an injected fault. */
+  private park(
+    f: Fiber,
+    what: string,
+    opts: { ticks?: number; onShutdown?: boolean; callId?: number; interruptible?: boolean },
+  ): Promise<WakeReason> {
+    if (f.state !== 'running' || this.stopped) return never();
+    const interruptible = opts.interruptible ?? true;
+    if (interruptible && f.pendingFault) {
+      const { kind, message } = f.pendingFault;
+      f.pendingFault = null;
+      return Promise.reject(new InjectedFault(kind, message));
+    }
+    if (opts.onShutdown && f.shutdown) return Promise.resolve('shutdown');
+    if (opts.callId !== undefined && f.doneCalls.has(opts.callId)) return Promise.resolve('call');
+    this.th.bodyEvent(f.req.id, { ev: 'await', what });
+    return new Promise<WakeReason>((resolve, reject) => {
+      const wait: Wait = {
+        what,
+        onShutdown: opts.onShutdown ?? false,
+        callId: opts.callId ?? null,
+        interruptible,
+        timer: null,
+        resolve,
+        reject,
+      };
+      if (opts.ticks !== undefined) {
+        wait.timer = this.clock.schedule(this.clock.now + opts.ticks, TASK, () => {
+          wait.timer = null;
+          if (f.state === 'parked' && f.wait === wait) this.wake(f, 'timer');
+        });
+      }
+      f.wait = wait;
+      f.state = 'parked';
+      this.inFlight--;
+    });
+  }
+
+  private makeContext(f: Fiber): TaskContext {
+    const exec = this;
+    const req = f.req;
+    const alive = () => f.state === 'running' && !exec.stopped;
+    return {
+      id: req.id,
+      label: req.label,
+      name: req.name,
+      kind: req.kind,
+      runtime: req.runtime,
+      isShutdownRequested: () => f.shutdown,
+      async shutdownWatcher(what = 'shutdown_watcher()') {
+        await exec.park(f, what, { onShutdown: true });
+      },
+      async sleep(ticks: number, what = `sleep ${ticks} ticks`) {
+        await exec.park(f, what, { ticks });
+      },
+      async sleepOrShutdown(ticks: number, what = `select! { shutdown_watcher(), sleep ${ticks} ticks }`) {
+        return (await exec.park(f, what, { ticks, onShutdown: true })) === 'shutdown';
+      },
+      async busy(ticks: number, what = `busy ${ticks} ticks (holds the worker)`) {
+        if (!alive()) return never();
+        f.worker.busyUntil = Math.max(f.worker.busyUntil, exec.clock.now + ticks);
+        await exec.park(f, what, { ticks, interruptible: false });
+      },
+      async hang(what = 'a future that never completes') {
+        await exec.park(f, what, {});
+        return never();
+      },
+      spawn(spec: SpawnSpec) {
+        if (alive()) exec.th.spawnFrom(req.id, spec);
+      },
+      associateWith(tenant: string | null, timeline: string | null) {
+        if (alive()) exec.th.associate(req.id, tenant, timeline);
+      },
+      async shutdownTasks(label: string, filter: ShutdownFilter) {
+        if (!alive()) return never();
+        const callId = exec.nextCallId++;
+        exec.th.shutdownTasksFrom(req.id, callId, label, filter);
+        await exec.park(f, `shutdown_tasks ${label}`, { callId });
+      },
+      emit(event: BodyEvent) {
+        if (alive()) exec.th.bodyEvent(req.id, event);
+      },
+    };
+  }
+}
