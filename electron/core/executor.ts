@@ -62,8 +62,11 @@ export interface Executor {
   signal(id: number): void;
   /** Ends the task at its current (or next) await with this fault. */
   inject(id: number, fault: FaultKind, message: string): void;
-  /** The `shutdown_tasks` call that task `callerId` awaits (its `callId`) has returned. */
-  callDone(callerId: number, callId: number): void;
+  /**
+   * A request that task `callerId` awaits (its `callId`: a `shutdown_tasks` call or a
+   * service call) has returned; service calls carry their result.
+   */
+  callDone(callerId: number, callId: number, result?: ServiceResult): void;
   /** Process exit: no body runs any more. */
   kill(): void;
 }
@@ -76,5 +79,10 @@ export interface TaskHost {
   associate(id: number, tenant: string | null, timeline: string | null): void;
   /** Starts `shutdown_tasks` from inside task `callerId`; `executor.callDone` reports its return. */
   shutdownTasksFrom(callerId: number, callId: number, label: string, filter: ShutdownFilter): void;
+  /** A call from task `callerId` to a coordinator service (the pageserver model); `executor.callDone` carries the result. */
+  serviceCall(callerId: number, callId: number, service: string, args: unknown): void;
   bodyEvent(id: number, event: BodyEvent): void;
 }
+
+/** The answer of a service call: a value, or an error the body sees as `Err`. */
+export type ServiceResult = { ok: true; value: unknown } | { ok: false; error: string };

@@ -36,6 +36,11 @@ export interface TaskContext {
   associateWith(tenant: string | null, timeline: string | null): void;
   /** `task_mgr::shutdown_tasks` from inside this task, awaited. */
   shutdownTasks(label: string, filter: ShutdownFilter): Promise<void>;
+  /**
+   * Calls a service of the coordinator (the pageserver model's state lives there, shared
+   * by tasks of every pool) and awaits its answer; a failed call throws a `TaskError`.
+   */
+  service<T = unknown>(name: string, args?: unknown, what?: string): Promise<T>;
   /** Reports an event about this task (observe, check, kind, await, log). */
   emit(event: BodyEvent): void;
 }

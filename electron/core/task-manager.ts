@@ -12,7 +12,7 @@
  */
 import type { FaultKind, ShutdownFilter, TaskKind } from '../../shared/model';
 import type { EventLog } from './event-log';
-import type { BodyEvent, Executor, Placement, SpawnSpec, TaskHost } from './executor';
+import type { BodyEvent, Executor, Placement, ServiceResult, SpawnSpec, TaskHost } from './executor';
 import { JoinHandle } from './join-handle';
 import { runShutdownSequence, type SequenceHost } from './process-shutdown';
 import { type CallHost, ShutdownCall } from './shutdown-call';
@@ -24,6 +24,9 @@ export interface TaskManagerOptions {
   /** `tenant_mgr::shutdown_all_tenants()`, when a tenant model is present. */
   shutdownAllTenants?: (caller: TaskRecord | null, done: () => void) => void;
 }
+
+/** A coordinator service: answers a task's call now or later through `reply`. */
+export type ServiceHandler = (caller: TaskRecord, args: unknown, reply: (result: ServiceResult) => void) => void;
 
 const byLabel = (tasks: Iterable<TaskRecord>) => [...tasks].map((t) => t.label).sort();
 const fmtOpt = (v: string | null) => (v === null ? 'None' : `Some(${v})`);
@@ -41,6 +44,7 @@ export class TaskManager implements TaskHost, CallHost {
   private exitCode: number | null = null;
   private exitListeners: Array<(code: number) => void> = [];
   private executor: Executor | null = null;
+  private services = new Map<string, ServiceHandler>();
 
   constructor(
     readonly log: EventLog,
@@ -169,6 +173,34 @@ export class TaskManager implements TaskHost, CallHost {
   findRegistered(label: string): TaskRecord | undefined {
     for (const t of this.registry.values()) if (t.label === label) return t;
     return undefined;
+  }
+
+  // ---- services ------------------------------------------------------------------
+
+  /** Makes a service callable from bodies through `TaskContext.service(name, args)`. */
+  registerService(name: string, handler: ServiceHandler): void {
+    this.services.set(name, handler);
+  }
+
+  serviceCall(callerId: number, callId: number, service: string, args: unknown): void {
+    const caller = this.tasks.get(callerId);
+    if (!caller || this.isExited) return;
+    const handler = this.services.get(service);
+    let replied = false;
+    const reply = (result: ServiceResult) => {
+      if (replied || this.isExited) return;
+      replied = true;
+      this.exec.callDone(callerId, callId, result);
+    };
+    if (!handler) {
+      reply({ ok: false, error: `no service "${service}"` });
+      return;
+    }
+    try {
+      handler(caller, args, reply);
+    } catch (err) {
+      reply({ ok: false, error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   // ---- shutdown_tasks -----------------------------------------------------------

@@ -19,8 +19,8 @@
  * settle and the task fails at once with an error that names it.
  */
 import { RUNTIME_NAMES, type FaultKind, type RuntimeName, type ShutdownFilter } from '../../shared/model';
-import { InjectedFault } from '../core/errors';
-import type { BodyEvent, Executor, SpawnSpec, StartRequest, TaskHost } from '../core/executor';
+import { InjectedFault, TaskError } from '../core/errors';
+import type { BodyEvent, Executor, ServiceResult, SpawnSpec, StartRequest, TaskHost } from '../core/executor';
 import type { TaskContext } from '../core/task-context';
 import { type BodyResolver, runTaskBody } from '../core/task-wrapper';
 import { Rng } from './rng';
@@ -63,7 +63,8 @@ interface Fiber {
   wakeReason: WakeReason;
   shutdown: boolean;
   pendingFault: { kind: FaultKind; message: string } | null;
-  doneCalls: Set<number>;
+  /** Returned calls by call id, with a service call's result. */
+  doneCalls: Map<number, ServiceResult | undefined>;
   ctx: TaskContext;
 }
 
@@ -143,7 +144,7 @@ export class SimExecutor implements Executor {
       wakeReason: 'start',
       shutdown: false,
       pendingFault: null,
-      doneCalls: new Set(),
+      doneCalls: new Map(),
       ctx: null as unknown as TaskContext,
     };
     fiber.ctx = this.makeContext(fiber);
@@ -166,10 +167,10 @@ export class SimExecutor implements Executor {
     else if (f.state === 'ready' && f.wait?.interruptible) f.wakeReason = 'fault';
   }
 
-  callDone(callerId: number, callId: number): void {
+  callDone(callerId: number, callId: number, result?: ServiceResult): void {
     const f = this.fibers.get(callerId);
     if (!f) return;
-    f.doneCalls.add(callId);
+    f.doneCalls.set(callId, result);
     if (f.state === 'parked' && f.wait?.callId === callId) this.wake(f, 'call');
   }
 
@@ -356,6 +357,17 @@ export class SimExecutor implements Executor {
         const callId = exec.nextCallId++;
         exec.th.shutdownTasksFrom(req.id, callId, label, filter);
         await exec.park(f, `shutdown_tasks ${label}`, { callId });
+      },
+      async service<T>(name: string, args?: unknown, what = `${name}()`): Promise<T> {
+        if (!alive()) return never();
+        const callId = exec.nextCallId++;
+        exec.th.serviceCall(req.id, callId, name, args);
+        await exec.park(f, what, { callId });
+        const result = f.doneCalls.get(callId);
+        f.doneCalls.delete(callId);
+        if (!result) throw new TaskError(`service ${name} returned no result`);
+        if (!result.ok) throw new TaskError(result.error);
+        return result.value as T;
       },
       emit(event: BodyEvent) {
         if (alive()) exec.th.bodyEvent(req.id, event);
