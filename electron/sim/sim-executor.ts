@@ -28,6 +28,15 @@ import { TASK, type TimerHandle, VirtualClock } from './virtual-clock';
 
 export type SchedulingPolicy = 'fifo' | 'random';
 
+/**
+ * Paces virtual time against the wall clock for interactive runs (the app's sim
+ * mode): `wait(ticks)` resolves after that many ticks of wall time, or earlier when a
+ * command arrives, with the ticks that actually passed.
+ */
+export interface Pacer {
+  wait(ticks: number): Promise<number>;
+}
+
 export interface SimOptions {
   seed?: number;
   policy?: SchedulingPolicy;
@@ -86,6 +95,7 @@ export class SimExecutor implements Executor {
   private running: Fiber[] = [];
   private stopped = false;
   private nextCallId = 1;
+  private pacer: Pacer | null = null;
   /** Failures of the simulator itself (foreign awaits), for the caller to report. */
   readonly problems: string[] = [];
 
@@ -103,6 +113,11 @@ export class SimExecutor implements Executor {
       this.workers.set(runtime, list);
       this.allWorkers.push(...list);
     }
+  }
+
+  /** Paces the run against the wall clock; without a pacer it runs as fast as it can. */
+  setPacer(pacer: Pacer | null): void {
+    this.pacer = pacer;
   }
 
   connect(host: TaskHost): void {
@@ -202,6 +217,17 @@ export class SimExecutor implements Executor {
         continue;
       }
       const next = this.nextTime();
+      if (this.pacer) {
+        const now = this.clock.now;
+        const target = next ?? Number.POSITIVE_INFINITY;
+        const passed = await this.pacer.wait(target - now);
+        if (this.stopped) return;
+        if (now + passed < target) {
+          // A command arrived: run what it made ready at the time it arrived.
+          this.clock.now = now + passed;
+          continue;
+        }
+      }
       if (next === undefined) return;
       this.clock.now = next;
       this.clock.fireDue();
