@@ -28,8 +28,10 @@ export class EventLog {
     return this.clock();
   }
 
+  /** Stamps and appends the event. The object is taken over (stamped in place), not copied. */
   emit(event: UnstampedEvent): TraceEvent {
-    const stamped = { t: this.clock(), ...event } as TraceEvent;
+    const stamped = event as TraceEvent;
+    stamped.t = this.clock();
     if (this.closed) return stamped;
     if (this.keep) this.events.push(stamped);
     for (const l of this.listeners) l(stamped);
@@ -43,7 +45,8 @@ export class EventLog {
 
   /** Appends after close: the tasks that process exit killed. */
   epilogue(event: UnstampedEvent): void {
-    const stamped = { t: this.clock(), ...event } as TraceEvent;
+    const stamped = event as TraceEvent;
+    stamped.t = this.clock();
     if (this.keep) this.events.push(stamped);
     for (const l of this.listeners) l(stamped);
   }

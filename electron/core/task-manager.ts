@@ -10,7 +10,7 @@
  * the snapshot in `shutdown_tasks`, join handles taken by the first waiter, no
  * timeouts, panics only logged.
  */
-import type { FaultKind, ShutdownFilter, TaskKind } from '../../shared/model';
+import type { FaultKind, RuntimeName, ShutdownFilter, TaskKind } from '../../shared/model';
 import type { EventLog } from './event-log';
 import type { BodyEvent, Executor, Placement, ServiceResult, SpawnSpec, TaskHost } from './executor';
 import { JoinHandle } from './join-handle';
@@ -166,7 +166,9 @@ export class TaskManager implements TaskHost, CallHost {
   bodyEvent(id: number, event: BodyEvent): void {
     const task = this.tasks.get(id);
     if (!task || this.isExited) return;
-    this.log.emit({ task: task.label, ...event } as Parameters<EventLog["emit"]>[0]);
+    // Body events are fresh objects from the executor: tag them in place rather than copy.
+    (event as { task?: string }).task = task.label;
+    this.log.emit(event as Parameters<EventLog['emit']>[0]);
   }
 
   /** The registered task with this trace name, if it is still registered. */
@@ -357,6 +359,25 @@ export class TaskManager implements TaskHost, CallHost {
   processExit(code: number): void {
     if (this.isExited) return;
     this.log.emit({ ev: 'process_exit', code });
+    this.exitCode = code;
+    this.log.close();
+    for (const t of this.registry.values()) {
+      this.log.epilogue({ ev: 'exit', task: t.label, outcome: 'killed', message: null });
+    }
+    this.exec.kill();
+    for (const l of this.exitListeners) l(code);
+  }
+
+  /**
+   * A live worker process died while the pageserver ran (DESIGN.md section 1): the
+   * whole simulated process crashed, as a segfault in one thread kills a real
+   * pageserver. No shutdown sequence runs; every task still registered ends
+   * `killed`, as at process exit. `code` is the status a shell would report (the
+   * worker's exit code, or 128 + its signal number).
+   */
+  processCrash(code: number, crash: { runtime: RuntimeName; worker: number; pid: number | null; exit_code: number | null; signal: string | null }): void {
+    if (this.isExited) return;
+    this.log.emit({ ev: 'process_crash', ...crash });
     this.exitCode = code;
     this.log.close();
     for (const t of this.registry.values()) {

@@ -7,7 +7,7 @@
  */
 import type { Op, TaskTemplate } from '../../shared/scenario/types';
 import { Panic, TaskError } from '../core/errors';
-import type { TaskBody, TaskContext } from '../core/task-context';
+import type { TaskBody } from '../core/task-context';
 import { associateWith, currentTaskKind, isShutdownRequested, shutdownWatcher } from '../core/task-locals';
 import { templateSpawnSpec } from './template-spec';
 
@@ -33,65 +33,59 @@ export function describeOp(op: Op): string {
   }
 }
 
-/** One op; returns false when the body is over (`ok`, or shutdown won a `sleep_or_shutdown`). */
-async function step(ctx: TaskContext, op: Op, templates: Record<string, TaskTemplate>): Promise<boolean> {
-  switch (op.op) {
-    case 'sleep':
-      await ctx.sleep(op.ticks, describeOp(op));
-      return true;
-    case 'sleep_or_shutdown':
-      if (await ctx.sleepOrShutdown(op.ticks, describeOp(op))) {
-        ctx.emit({ ev: 'observe', via: 'watcher' });
-        return false;
-      }
-      return true;
-    case 'wait_shutdown':
-      await shutdownWatcher(describeOp(op));
-      ctx.emit({ ev: 'observe', via: 'watcher' });
-      return true;
-    case 'poll_shutdown':
-      for (;;) {
-        if (isShutdownRequested()) {
-          ctx.emit({ ev: 'observe', via: 'poll' });
-          return true;
-        }
-        await ctx.sleep(op.every, describeOp(op));
-      }
-    case 'check_shutdown':
-      ctx.emit({ ev: 'check', value: isShutdownRequested() });
-      return true;
-    case 'record_kind':
-      ctx.emit({ ev: 'kind', kind: currentTaskKind() });
-      return true;
-    case 'associate':
-      associateWith(op.tenant, op.timeline);
-      return true;
-    case 'spawn':
-      ctx.spawn(templateSpawnSpec(templates[op.task]));
-      return true;
-    case 'shutdown_tasks':
-      await ctx.shutdownTasks(op.label, { kind: op.kind, tenant: op.tenant, timeline: op.timeline });
-      return true;
-    case 'hang':
-      await ctx.hang(describeOp(op));
-      return true;
-    case 'busy':
-      await ctx.busy(op.ticks, describeOp(op));
-      return true;
-    case 'ok':
-      return false;
-    case 'error':
-      throw new TaskError(op.message);
-    case 'panic':
-      throw new Panic(op.message);
-  }
-}
-
 /** The body of a template: its ops in order; reaching the end returns Ok. */
 export function templateBody(tpl: TaskTemplate, templates: Record<string, TaskTemplate>): TaskBody {
+  const what = tpl.body.map(describeOp);
   return async (ctx) => {
-    for (const op of tpl.body) {
-      if (!(await step(ctx, op, templates))) return;
+    const ops = tpl.body;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      switch (op.op) {
+        case 'sleep':
+          await ctx.sleep(op.ticks, what[i]);
+          break;
+        case 'sleep_or_shutdown':
+          if (await ctx.sleepOrShutdown(op.ticks, what[i])) {
+            ctx.emit({ ev: 'observe', via: 'watcher' });
+            return;
+          }
+          break;
+        case 'wait_shutdown':
+          await shutdownWatcher(what[i]);
+          ctx.emit({ ev: 'observe', via: 'watcher' });
+          break;
+        case 'poll_shutdown':
+          while (!isShutdownRequested()) await ctx.sleep(op.every, what[i]);
+          ctx.emit({ ev: 'observe', via: 'poll' });
+          break;
+        case 'check_shutdown':
+          ctx.emit({ ev: 'check', value: isShutdownRequested() });
+          break;
+        case 'record_kind':
+          ctx.emit({ ev: 'kind', kind: currentTaskKind() });
+          break;
+        case 'associate':
+          associateWith(op.tenant, op.timeline);
+          break;
+        case 'spawn':
+          ctx.spawn(templateSpawnSpec(templates[op.task]));
+          break;
+        case 'shutdown_tasks':
+          await ctx.shutdownTasks(op.label, { kind: op.kind, tenant: op.tenant, timeline: op.timeline });
+          break;
+        case 'hang':
+          await ctx.hang(what[i]);
+          break;
+        case 'busy':
+          await ctx.busy(op.ticks, what[i]);
+          break;
+        case 'ok':
+          return;
+        case 'error':
+          throw new TaskError(op.message);
+        case 'panic':
+          throw new Panic(op.message);
+      }
     }
   };
 }

@@ -24,7 +24,7 @@ import type { BodyEvent, Executor, ServiceResult, SpawnSpec, StartRequest, TaskH
 import type { TaskContext } from '../core/task-context';
 import { type BodyResolver, runTaskBody } from '../core/task-wrapper';
 import { Rng } from './rng';
-import { TASK, type TimerHandle, VirtualClock } from './virtual-clock';
+import { TASK, type Timer, VirtualClock } from './virtual-clock';
 
 export type SchedulingPolicy = 'fifo' | 'random';
 
@@ -46,14 +46,29 @@ export interface SimOptions {
 
 type WakeReason = 'start' | 'timer' | 'shutdown' | 'call' | 'fault' | 'yield';
 
-interface Wait {
-  what: string;
-  onShutdown: boolean;
-  callId: number | null;
-  interruptible: boolean;
-  timer: TimerHandle | null;
-  resolve: (reason: WakeReason) => void;
-  reject: (err: unknown) => void;
+/** A parked task's wait; it is also its own timer entry in the virtual clock. */
+class Wait implements Timer {
+  time = 0;
+  cls = TASK;
+  seq = 0;
+  cancelled = true;
+  resolve!: (reason: WakeReason) => void;
+  reject!: (err: unknown) => void;
+
+  constructor(
+    readonly exec: SimExecutor,
+    readonly fiber: Fiber,
+    readonly what: string,
+    readonly onShutdown: boolean,
+    readonly callId: number | null,
+    readonly interruptible: boolean,
+  ) {}
+
+  /** The timer of the wait ran out. */
+  fire(): void {
+    this.cancelled = true;
+    if (this.fiber.state === 'parked' && this.fiber.wait === this) this.exec.wakeFromTimer(this.fiber);
+  }
 }
 
 interface SimWorker {
@@ -62,6 +77,8 @@ interface SimWorker {
   busyUntil: number;
   tasks: number;
   ready: Fiber[];
+  /** The task running on this worker now (a worker runs one at a time). */
+  current: Fiber | null;
 }
 
 interface Fiber {
@@ -92,7 +109,8 @@ export class SimExecutor implements Executor {
   private workers = new Map<RuntimeName, SimWorker[]>();
   private allWorkers: SimWorker[] = [];
   private inFlight = 0;
-  private running: Fiber[] = [];
+  /** Counts parks, ends and resumes, so that `settle` can tell progress from a stall. */
+  private progress = 0;
   private stopped = false;
   private nextCallId = 1;
   private pacer: Pacer | null = null;
@@ -109,7 +127,7 @@ export class SimExecutor implements Executor {
     for (const runtime of RUNTIME_NAMES) {
       const n = Math.max(1, Math.floor(options.workers?.[runtime] ?? 2));
       const list: SimWorker[] = [];
-      for (let index = 0; index < n; index++) list.push({ runtime, index, busyUntil: 0, tasks: 0, ready: [] });
+      for (let index = 0; index < n; index++) list.push({ runtime, index, busyUntil: 0, tasks: 0, ready: [], current: null });
       this.workers.set(runtime, list);
       this.allWorkers.push(...list);
     }
@@ -200,8 +218,13 @@ export class SimExecutor implements Executor {
 
   // ---- scheduling --------------------------------------------------------------
 
+  /** Called by a wait whose timer ran out. */
+  wakeFromTimer(f: Fiber): void {
+    this.wake(f, 'timer');
+  }
+
   private wake(f: Fiber, reason: WakeReason): void {
-    if (f.wait?.timer) this.clock.cancel(f.wait.timer);
+    if (f.wait) f.wait.cancelled = true;
     f.state = 'ready';
     f.wakeReason = reason;
     f.worker.ready.push(f);
@@ -242,36 +265,56 @@ export class SimExecutor implements Executor {
     return next;
   }
 
+  /** Starts one ready task on every free worker; each worker then chains to its next ready task. */
   private pickRound(): Fiber[] {
     const round: Fiber[] = [];
     const workers = this.policy === 'random' ? this.rng.shuffle(this.allWorkers) : this.allWorkers;
     for (const w of workers) {
-      if (!w.ready.length || w.busyUntil > this.clock.now) continue;
-      const i = this.policy === 'random' ? this.rng.int(w.ready.length) : 0;
-      round.push(w.ready.splice(i, 1)[0]);
+      const f = this.takeReady(w);
+      if (f) round.push(f);
     }
     return round;
   }
 
+  private takeReady(w: SimWorker): Fiber | undefined {
+    if (!w.ready.length || w.busyUntil > this.clock.now || w.current) return undefined;
+    const i = this.policy === 'random' ? this.rng.int(w.ready.length) : 0;
+    return i === 0 ? w.ready.shift() : w.ready.splice(i, 1)[0];
+  }
+
   private resume(round: Fiber[]): void {
-    this.running = round;
-    for (const f of round) {
-      if (this.stopped) return;
-      const reason = f.wakeReason;
-      const wait = f.wait;
-      f.wait = null;
-      f.state = 'running';
-      this.inFlight++;
-      if (reason === 'start') {
-        void this.runFiber(f);
-      } else if (reason === 'fault' && f.pendingFault) {
-        const { kind, message } = f.pendingFault;
-        f.pendingFault = null;
-        wait!.reject(new InjectedFault(kind, message));
-      } else {
-        wait!.resolve(reason);
-      }
+    for (const f of round) this.resumeOne(f);
+  }
+
+  private resumeOne(f: Fiber): void {
+    if (this.stopped) return;
+    const reason = f.wakeReason;
+    const wait = f.wait;
+    f.wait = null;
+    f.state = 'running';
+    f.worker.current = f;
+    this.inFlight++;
+    this.progress++;
+    if (reason === 'start') {
+      // Not inline: a worker chaining through thousands of new tasks would nest calls.
+      queueMicrotask(() => void this.runFiber(f));
+    } else if (reason === 'fault' && f.pendingFault) {
+      const { kind, message } = f.pendingFault;
+      f.pendingFault = null;
+      wait!.reject(new InjectedFault(kind, message));
+    } else {
+      wait!.resolve(reason);
     }
+  }
+
+  /** The worker's current task parked or ended: the worker runs its next ready task, as a runtime thread would. */
+  private yieldWorker(f: Fiber): void {
+    const w = f.worker;
+    if (w.current === f) w.current = null;
+    this.inFlight--;
+    this.progress++;
+    const next = this.takeReady(w);
+    if (next) this.resumeOne(next);
   }
 
   private async runFiber(f: Fiber): Promise<void> {
@@ -281,66 +324,80 @@ export class SimExecutor implements Executor {
     if (f.state === 'dead' || this.stopped) return;
     f.state = 'done';
     f.worker.tasks--;
-    this.inFlight--;
+    this.yieldWorker(f);
     this.th.exited(f.req.id, result.outcome, result.message);
   }
 
-  /** Waits until every resumed task has parked or ended; fails the ones that cannot. */
+  /**
+   * Waits until every resumed task has parked or ended. Microtask turns are cheap, so
+   * it spins on them while tasks make progress; when nothing moves, one macrotask turn
+   * drains whatever is left, and a task still running after that awaits something
+   * foreign: it fails, naming itself.
+   */
   private async settle(): Promise<void> {
-    for (let hop = 0; hop < 256 && this.inFlight > 0; hop++) await null;
-    if (this.inFlight === 0) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (this.inFlight === 0 || this.stopped) return;
-    for (const f of this.running) {
-      if (f.state !== 'running') continue;
+    let seen = this.progress;
+    let idle = 0;
+    while (this.inFlight > 0 && !this.stopped) {
+      await null;
+      if (this.progress !== seen) {
+        seen = this.progress;
+        idle = 0;
+        continue;
+      }
+      if (++idle < 64) continue;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.progress !== seen) {
+        seen = this.progress;
+        idle = 0;
+        continue;
+      }
+      this.failForeign();
+    }
+  }
+
+  private failForeign(): void {
+    for (const w of this.allWorkers) {
+      const f = w.current;
+      if (!f || f.state !== 'running') continue;
       f.state = 'dead';
       f.worker.tasks--;
-      this.inFlight--;
       const message = `task ${f.req.label} (id ${f.req.id}) ${FOREIGN_AWAIT}`;
       this.problems.push(message);
+      this.yieldWorker(f);
       this.th.exited(f.req.id, 'panic', message);
     }
-    this.inFlight = 0;
   }
 
   // ---- the task API of a simulated task ------------------------------------------
 
-  /** Parks the fiber until one of the conditions holds; rejects with an injected fault. */
-  private park(
-    f: Fiber,
-    what: string,
-    opts: { ticks?: number; onShutdown?: boolean; callId?: number; interruptible?: boolean },
-  ): Promise<WakeReason> {
+  /**
+   * Parks the fiber until one of the conditions holds: `ticks` passed (-1: no timer),
+   * its shutdown flag is set (`onShutdown`), or call `callId` returned (-1: none).
+   * Rejects with an injected fault unless the wait is not interruptible (busy).
+   */
+  private park(f: Fiber, what: string, ticks: number, onShutdown: boolean, callId: number, interruptible: boolean): Promise<WakeReason> {
     if (f.state !== 'running' || this.stopped) return never();
-    const interruptible = opts.interruptible ?? true;
     if (interruptible && f.pendingFault) {
       const { kind, message } = f.pendingFault;
       f.pendingFault = null;
       return Promise.reject(new InjectedFault(kind, message));
     }
-    if (opts.onShutdown && f.shutdown) return Promise.resolve('shutdown');
-    if (opts.callId !== undefined && f.doneCalls.has(opts.callId)) return Promise.resolve('call');
+    if (onShutdown && f.shutdown) return Promise.resolve('shutdown');
+    if (callId >= 0 && f.doneCalls.has(callId)) return Promise.resolve('call');
     this.th.bodyEvent(f.req.id, { ev: 'await', what });
-    return new Promise<WakeReason>((resolve, reject) => {
-      const wait: Wait = {
-        what,
-        onShutdown: opts.onShutdown ?? false,
-        callId: opts.callId ?? null,
-        interruptible,
-        timer: null,
-        resolve,
-        reject,
-      };
-      if (opts.ticks !== undefined) {
-        wait.timer = this.clock.schedule(this.clock.now + opts.ticks, TASK, () => {
-          wait.timer = null;
-          if (f.state === 'parked' && f.wait === wait) this.wake(f, 'timer');
-        });
-      }
-      f.wait = wait;
-      f.state = 'parked';
-      this.inFlight--;
+    const wait = new Wait(this, f, what, onShutdown, callId >= 0 ? callId : null, interruptible);
+    const promise = new Promise<WakeReason>((resolve, reject) => {
+      wait.resolve = resolve;
+      wait.reject = reject;
     });
+    if (ticks >= 0) {
+      wait.time = this.clock.now + ticks;
+      this.clock.add(wait);
+    }
+    f.wait = wait;
+    f.state = 'parked';
+    this.yieldWorker(f);
+    return promise;
   }
 
   private makeContext(f: Fiber): TaskContext {
@@ -354,22 +411,23 @@ export class SimExecutor implements Executor {
       kind: req.kind,
       runtime: req.runtime,
       isShutdownRequested: () => f.shutdown,
-      async shutdownWatcher(what = 'shutdown_watcher()') {
-        await exec.park(f, what, { onShutdown: true });
+      // Plain functions returning the park promise: one promise per await, not three.
+      shutdownWatcher(what = 'shutdown_watcher()') {
+        return exec.park(f, what, -1, true, -1, true) as Promise<unknown> as Promise<void>;
       },
-      async sleep(ticks: number, what = `sleep ${ticks} ticks`) {
-        await exec.park(f, what, { ticks });
+      sleep(ticks: number, what = `sleep ${ticks} ticks`) {
+        return exec.park(f, what, ticks, false, -1, true) as Promise<unknown> as Promise<void>;
       },
       async sleepOrShutdown(ticks: number, what = `select! { shutdown_watcher(), sleep ${ticks} ticks }`) {
-        return (await exec.park(f, what, { ticks, onShutdown: true })) === 'shutdown';
+        return (await exec.park(f, what, ticks, true, -1, true)) === 'shutdown';
       },
       async busy(ticks: number, what = `busy ${ticks} ticks (holds the worker)`) {
         if (!alive()) return never();
         f.worker.busyUntil = Math.max(f.worker.busyUntil, exec.clock.now + ticks);
-        await exec.park(f, what, { ticks, interruptible: false });
+        await exec.park(f, what, ticks, false, -1, false);
       },
       async hang(what = 'a future that never completes') {
-        await exec.park(f, what, {});
+        await exec.park(f, what, -1, false, -1, true);
         return never();
       },
       spawn(spec: SpawnSpec) {
@@ -382,13 +440,13 @@ export class SimExecutor implements Executor {
         if (!alive()) return never();
         const callId = exec.nextCallId++;
         exec.th.shutdownTasksFrom(req.id, callId, label, filter);
-        await exec.park(f, `shutdown_tasks ${label}`, { callId });
+        await exec.park(f, `shutdown_tasks ${label}`, -1, false, callId, true);
       },
       async service<T>(name: string, args?: unknown, what = `${name}()`): Promise<T> {
         if (!alive()) return never();
         const callId = exec.nextCallId++;
         exec.th.serviceCall(req.id, callId, name, args);
-        await exec.park(f, what, { callId });
+        await exec.park(f, what, -1, false, callId, true);
         const result = f.doneCalls.get(callId);
         f.doneCalls.delete(callId);
         if (!result) throw new TaskError(`service ${name} returned no result`);

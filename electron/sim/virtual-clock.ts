@@ -8,12 +8,13 @@
 export const DRIVER = 0;
 export const TASK = 1;
 
-interface Timer {
+/** A timer entry; a caller may pass its own object (a task's wait) to save allocations. */
+export interface Timer {
   time: number;
   cls: number;
   seq: number;
-  fn: () => void;
   cancelled: boolean;
+  fire(): void;
 }
 
 export class VirtualClock {
@@ -22,7 +23,14 @@ export class VirtualClock {
   private seq = 0;
 
   schedule(time: number, cls: number, fn: () => void): Timer {
-    const timer: Timer = { time: Math.max(time, this.now), cls, seq: this.seq++, fn, cancelled: false };
+    return this.add({ time, cls, seq: 0, cancelled: false, fire: fn });
+  }
+
+  /** Schedules an entry the caller owns (its `time` and `cls` set); returns it. */
+  add<T extends Timer>(timer: T): T {
+    timer.time = Math.max(timer.time, this.now);
+    timer.seq = this.seq++;
+    timer.cancelled = false;
     this.push(timer);
     return timer;
   }
@@ -43,7 +51,7 @@ export class VirtualClock {
       const next = this.nextTime();
       if (next === undefined || next > this.now) return;
       const timer = this.pop();
-      timer.fn();
+      timer.fire();
     }
   }
 

@@ -1,0 +1,66 @@
+/**
+ * Simulator figures for `npm run bench`: trace events per second, trivial tasks per
+ * second from spawn to exit, and the wall cost of one shutdown_tasks over 10k tasks
+ * waiting on their watcher. Each is measured on generated scenarios, in-process.
+ */
+import { parseScenarioValue } from '../shared/scenario/parse';
+import type { Scenario } from '../shared/scenario/types';
+import { runScenarioSim } from '../electron/scenario/run-sim';
+
+function build(tasks: Record<string, unknown>, steps: unknown[], end_at: number): Scenario {
+  return parseScenarioValue({ format: 'taskmgr-scenario/1', name: 'bench', tasks, steps, end_at });
+}
+
+function many(n: number, body: unknown[], runtime = (i: number) => ['compute_request', 'mgmt_request', 'walreceiver', 'background'][i % 4]) {
+  const tasks: Record<string, unknown> = {};
+  const steps: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    tasks[`t${i}`] = { runtime: runtime(i), kind: 'Compaction', tenant: `tenant${i % 10}`, body };
+    steps.push({ at: 0, do: 'spawn', task: `t${i}` });
+  }
+  return { tasks, steps };
+}
+
+export async function measureSim(): Promise<{ sim_events_per_s: number; sim_tasks_per_s: number; sim_shutdown_10k_ms: number; sim_events: number }> {
+  // Events: 2000 tasks, each 25 rounds of a 1-tick sleep and a flag check.
+  const loop: unknown[] = [];
+  for (let i = 0; i < 25; i++) loop.push({ op: 'sleep', ticks: 1 }, { op: 'check_shutdown' });
+  const ev = many(2000, loop);
+  const evScenario = build(ev.tasks, ev.steps, 1000);
+  // Warm the JIT up, then take the median of three runs.
+  const small = many(200, loop);
+  await runScenarioSim(build(small.tasks, small.steps, 1000));
+  await runScenarioSim(evScenario, { keepEvents: false });
+  const rates: number[] = [];
+  let events = 0;
+  let t0 = 0;
+  for (let i = 0; i < 3; i++) {
+    events = 0;
+    t0 = performance.now();
+    await runScenarioSim(evScenario, { keepEvents: false, onEvent: () => events++ });
+    rates.push(events / ((performance.now() - t0) / 1000));
+  }
+  const sim_events_per_s = rates.sort((a, b) => a - b)[1];
+
+  // Tasks: 20k trivial tasks from spawn to exit.
+  const triv = many(20000, [{ op: 'ok' }]);
+  const trivScenario = build(triv.tasks, triv.steps, 10);
+  let exits = 0;
+  t0 = performance.now();
+  await runScenarioSim(trivScenario, { keepEvents: false, onEvent: (e) => void (e.ev === 'exit' && exits++) });
+  const sim_tasks_per_s = exits / ((performance.now() - t0) / 1000);
+
+  // Shutdown: 10k tasks on the watcher, one shutdown_tasks over all of them.
+  const waiting = many(10000, [{ op: 'wait_shutdown' }]);
+  waiting.steps.push({ at: 5, do: 'shutdown_tasks', label: 'all', kind: null, tenant: null, timeline: null });
+  let begin = 0;
+  let end = 0;
+  await runScenarioSim(build(waiting.tasks, waiting.steps, 10), {
+    keepEvents: false,
+    onEvent: (e) => {
+      if (e.ev === 'shutdown_begin') begin = performance.now();
+      if (e.ev === 'shutdown_end') end = performance.now();
+    },
+  });
+  return { sim_events_per_s: Math.round(sim_events_per_s), sim_tasks_per_s: Math.round(sim_tasks_per_s), sim_shutdown_10k_ms: +(end - begin).toFixed(1), sim_events: events };
+}
