@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 30_000,
-    reporters: ['default'],
+    hookTimeout: 60_000,
+    // The JSON report is what .ci/run counts for its closing "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });
