@@ -42,6 +42,12 @@ export interface SimOptions {
   policy?: SchedulingPolicy;
   /** Virtual workers per runtime (default 2). */
   workers?: Partial<Record<RuntimeName, number>>;
+  /**
+   * Lets coordinator-side async code (the pageserver model's HTTP handlers, signal
+   * handler, tenant_mgr operations) finish its microtasks before the scheduler picks
+   * tasks or moves the clock, so that it runs at the virtual instant it was woken.
+   */
+  drainCoordinator?: boolean;
 }
 
 type WakeReason = 'start' | 'timer' | 'shutdown' | 'call' | 'fault' | 'yield';
@@ -114,6 +120,7 @@ export class SimExecutor implements Executor {
   private stopped = false;
   private nextCallId = 1;
   private pacer: Pacer | null = null;
+  private drainCoordinator: boolean;
   /** Failures of the simulator itself (foreign awaits), for the caller to report. */
   readonly problems: string[] = [];
 
@@ -124,6 +131,7 @@ export class SimExecutor implements Executor {
     this.seed = options.seed ?? 1;
     this.policy = options.policy ?? 'fifo';
     this.rng = new Rng(this.seed);
+    this.drainCoordinator = options.drainCoordinator ?? false;
     for (const runtime of RUNTIME_NAMES) {
       const n = Math.max(1, Math.floor(options.workers?.[runtime] ?? 2));
       const list: SimWorker[] = [];
@@ -216,6 +224,27 @@ export class SimExecutor implements Executor {
     this.stopped = true;
   }
 
+  /**
+   * The simulated process died (exit or crash) but the run goes on, because a later
+   * restart starts a new process on the same virtual time: every task is gone at
+   * once, its pending awaits never return, and the workers are free again.
+   */
+  killTasks(): void {
+    for (const f of this.fibers.values()) {
+      if (f.state === 'running') this.inFlight--;
+      if (f.wait) f.wait.cancelled = true;
+      f.state = 'dead';
+      f.wait = null;
+    }
+    this.fibers.clear();
+    for (const w of this.allWorkers) {
+      w.ready = [];
+      w.current = null;
+      w.tasks = 0;
+      w.busyUntil = Math.min(w.busyUntil, this.clock.now);
+    }
+  }
+
   // ---- scheduling --------------------------------------------------------------
 
   /** Called by a wait whose timer ran out. */
@@ -233,6 +262,10 @@ export class SimExecutor implements Executor {
   /** Runs until the run is stopped (end of scenario, process exit) or nothing can ever happen again. */
   async run(): Promise<void> {
     while (!this.stopped) {
+      if (this.drainCoordinator) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.stopped) return;
+      }
       const round = this.pickRound();
       if (round.length) {
         this.resume(round);
@@ -324,6 +357,7 @@ export class SimExecutor implements Executor {
     if (f.state === 'dead' || this.stopped) return;
     f.state = 'done';
     f.worker.tasks--;
+    this.fibers.delete(f.req.id);
     this.yieldWorker(f);
     this.th.exited(f.req.id, result.outcome, result.message);
   }
@@ -361,6 +395,7 @@ export class SimExecutor implements Executor {
       if (!f || f.state !== 'running') continue;
       f.state = 'dead';
       f.worker.tasks--;
+      this.fibers.delete(f.req.id);
       const message = `task ${f.req.label} (id ${f.req.id}) ${FOREIGN_AWAIT}`;
       this.problems.push(message);
       this.yieldWorker(f);
@@ -401,61 +436,104 @@ export class SimExecutor implements Executor {
   }
 
   private makeContext(f: Fiber): TaskContext {
-    const exec = this;
-    const req = f.req;
-    const alive = () => f.state === 'running' && !exec.stopped;
-    return {
-      id: req.id,
-      label: req.label,
-      name: req.name,
-      kind: req.kind,
-      runtime: req.runtime,
-      isShutdownRequested: () => f.shutdown,
-      // Plain functions returning the park promise: one promise per await, not three.
-      shutdownWatcher(what = 'shutdown_watcher()') {
-        return exec.park(f, what, -1, true, -1, true) as Promise<unknown> as Promise<void>;
-      },
-      sleep(ticks: number, what = `sleep ${ticks} ticks`) {
-        return exec.park(f, what, ticks, false, -1, true) as Promise<unknown> as Promise<void>;
-      },
-      async sleepOrShutdown(ticks: number, what = `select! { shutdown_watcher(), sleep ${ticks} ticks }`) {
-        return (await exec.park(f, what, ticks, true, -1, true)) === 'shutdown';
-      },
-      async busy(ticks: number, what = `busy ${ticks} ticks (holds the worker)`) {
-        if (!alive()) return never();
-        f.worker.busyUntil = Math.max(f.worker.busyUntil, exec.clock.now + ticks);
-        await exec.park(f, what, ticks, false, -1, false);
-      },
-      async hang(what = 'a future that never completes') {
-        await exec.park(f, what, -1, false, -1, true);
-        return never();
-      },
-      spawn(spec: SpawnSpec) {
-        if (alive()) exec.th.spawnFrom(req.id, spec);
-      },
-      associateWith(tenant: string | null, timeline: string | null) {
-        if (alive()) exec.th.associate(req.id, tenant, timeline);
-      },
-      async shutdownTasks(label: string, filter: ShutdownFilter) {
-        if (!alive()) return never();
-        const callId = exec.nextCallId++;
-        exec.th.shutdownTasksFrom(req.id, callId, label, filter);
-        await exec.park(f, `shutdown_tasks ${label}`, -1, false, callId, true);
-      },
-      async service<T>(name: string, args?: unknown, what = `${name}()`): Promise<T> {
-        if (!alive()) return never();
-        const callId = exec.nextCallId++;
-        exec.th.serviceCall(req.id, callId, name, args);
-        await exec.park(f, what, -1, false, callId, true);
-        const result = f.doneCalls.get(callId);
-        f.doneCalls.delete(callId);
-        if (!result) throw new TaskError(`service ${name} returned no result`);
-        if (!result.ok) throw new TaskError(result.error);
-        return result.value as T;
-      },
-      emit(event: BodyEvent) {
-        if (alive()) exec.th.bodyEvent(req.id, event);
-      },
-    };
+    return new SimTaskContext(this, f);
+  }
+
+  // The task API calls these on behalf of a simulated task.
+  /** @internal */ parkFor(f: Fiber, what: string, ticks: number, onShutdown: boolean, callId: number, interruptible: boolean) {
+    return this.park(f, what, ticks, onShutdown, callId, interruptible);
+  }
+  /** @internal */ get taskHost(): TaskHost {
+    return this.th;
+  }
+  /** @internal */ newCallId(): number {
+    return this.nextCallId++;
+  }
+}
+
+/**
+ * The task API of one simulated task. A class rather than closures: a run may start
+ * hundreds of thousands of tasks, and prototype methods cost nothing per task.
+ */
+class SimTaskContext implements TaskContext {
+  readonly id: number;
+  readonly label: string;
+  readonly name: string;
+  readonly kind: TaskContext['kind'];
+  readonly runtime: TaskContext['runtime'];
+
+  constructor(
+    private exec: SimExecutor,
+    private f: Fiber,
+  ) {
+    this.id = f.req.id;
+    this.label = f.req.label;
+    this.name = f.req.name;
+    this.kind = f.req.kind;
+    this.runtime = f.req.runtime;
+  }
+
+  private alive(): boolean {
+    return this.f.state === 'running' && !this.exec.isStopped;
+  }
+
+  isShutdownRequested(): boolean {
+    return this.f.shutdown;
+  }
+
+  // Plain functions returning the park promise: one promise per await, not three.
+  shutdownWatcher(what = 'shutdown_watcher()'): Promise<void> {
+    return this.exec.parkFor(this.f, what, -1, true, -1, true) as Promise<unknown> as Promise<void>;
+  }
+
+  sleep(ticks: number, what = `sleep ${ticks} ticks`): Promise<void> {
+    return this.exec.parkFor(this.f, what, ticks, false, -1, true) as Promise<unknown> as Promise<void>;
+  }
+
+  async sleepOrShutdown(ticks: number, what = `select! { shutdown_watcher(), sleep ${ticks} ticks }`): Promise<boolean> {
+    return (await this.exec.parkFor(this.f, what, ticks, true, -1, true)) === 'shutdown';
+  }
+
+  async busy(ticks: number, what = `busy ${ticks} ticks (holds the worker)`): Promise<void> {
+    if (!this.alive()) return never();
+    const w = this.f.worker;
+    w.busyUntil = Math.max(w.busyUntil, this.exec.now() + ticks);
+    await this.exec.parkFor(this.f, what, ticks, false, -1, false);
+  }
+
+  async hang(what = 'a future that never completes'): Promise<never> {
+    await this.exec.parkFor(this.f, what, -1, false, -1, true);
+    return never();
+  }
+
+  spawn(spec: SpawnSpec): void {
+    if (this.alive()) this.exec.taskHost.spawnFrom(this.id, spec);
+  }
+
+  associateWith(tenant: string | null, timeline: string | null): void {
+    if (this.alive()) this.exec.taskHost.associate(this.id, tenant, timeline);
+  }
+
+  async shutdownTasks(label: string, filter: ShutdownFilter): Promise<void> {
+    if (!this.alive()) return never();
+    const callId = this.exec.newCallId();
+    this.exec.taskHost.shutdownTasksFrom(this.id, callId, label, filter);
+    await this.exec.parkFor(this.f, `shutdown_tasks ${label}`, -1, false, callId, true);
+  }
+
+  async service<T>(name: string, args?: unknown, what = `${name}()`): Promise<T> {
+    if (!this.alive()) return never();
+    const callId = this.exec.newCallId();
+    this.exec.taskHost.serviceCall(this.id, callId, name, args);
+    await this.exec.parkFor(this.f, what, -1, false, callId, true);
+    const result = this.f.doneCalls.get(callId);
+    this.f.doneCalls.delete(callId);
+    if (!result) throw new TaskError(`service ${name} returned no result`);
+    if (!result.ok) throw new TaskError(result.error);
+    return result.value as T;
+  }
+
+  emit(event: BodyEvent): void {
+    if (this.alive()) this.exec.taskHost.bodyEvent(this.id, event);
   }
 }

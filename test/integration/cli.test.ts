@@ -1,0 +1,86 @@
+/**
+ * The `taskmgr-lab` command end to end: conformance in sim mode over the copied
+ * examples, malformed scenarios giving one line and exit code 2, traces that the
+ * reference compare.mjs accepts, and the bin working straight from the sources.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../electron/cli/main';
+
+const ROOT = join(__dirname, '..', '..');
+const CONFORMANCE = join(ROOT, 'test', 'fixtures', 'conformance');
+const MALFORMED = join(ROOT, 'test', 'fixtures', 'malformed');
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), color: false });
+  return { code, out, err };
+}
+
+describe('taskmgr-lab conform', () => {
+  it('finds every example conforming in sim mode', async () => {
+    const r = await cli('conform', CONFORMANCE);
+    expect(r.out.at(-1)).toBe('12 conform, 0 differ');
+    expect(r.code).toBe(0);
+  });
+
+  it('reports a difference and exits 1 when an expected trace disagrees', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conform-'));
+    const scn = readFileSync(join(CONFORMANCE, 'outcomes.json'), 'utf8');
+    const expected = readFileSync(join(CONFORMANCE, 'outcomes.expected.jsonl'), 'utf8').replace('"outcome":"panic"', '"outcome":"ok"');
+    require('node:fs').writeFileSync(join(dir, 'outcomes.json'), scn);
+    require('node:fs').writeFileSync(join(dir, 'outcomes.expected.jsonl'), expected);
+    const r = await cli('conform', dir);
+    expect(r.code).toBe(1);
+    expect(r.out.join('\n')).toMatch(/outcomes: differs\n {2}task \w+: outcome: expected "ok", actual "panic"/);
+    expect(r.out.at(-1)).toBe('0 conform, 1 differ');
+  });
+});
+
+describe('taskmgr-lab run', () => {
+  it('writes a trace that the reference comparison finds conforming', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'run-'));
+    const trace = join(dir, 'out.jsonl');
+    const r = await cli('run', join(CONFORMANCE, 'pageserver-shutdown-order.json'), '--trace', trace, '--seed', '7', '--policy', 'random');
+    expect(r.code).toBe(0);
+    expect(r.out.some((l) => l.includes('process exit') && l.includes('code 0'))).toBe(true);
+    expect(r.out).toContain('  process: exited with code 0');
+    const cmp = execFileSync(process.execPath, [join(CONFORMANCE, 'compare.mjs'), join(CONFORMANCE, 'pageserver-shutdown-order.expected.jsonl'), trace]).toString();
+    expect(cmp.trim()).toBe('conforms');
+  });
+
+  it('rejects each malformed scenario with one line naming the path, and exit code 2', async () => {
+    const expected = JSON.parse(readFileSync(join(MALFORMED, 'expected.json'), 'utf8')) as Record<string, string>;
+    const files = readdirSync(MALFORMED).filter((f) => f !== 'expected.json');
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    for (const f of files) {
+      const r = await cli('run', join(MALFORMED, f));
+      expect(r.code, f).toBe(2);
+      expect(r.err, f).toEqual([`taskmgr-lab run: ${join(MALFORMED, f)}: ${expected[f]}`]);
+      expect(r.out, f).toEqual([]);
+    }
+  });
+
+  it('refuses bad options with one line and exit code 2', async () => {
+    expect(await cli('run', 'demo', '--policy', 'lifo')).toMatchObject({ code: 2, err: ['taskmgr-lab run: --policy: expected fifo or random, got "lifo"'] });
+    expect(await cli('run', 'demo', '--seed', '-1')).toMatchObject({ code: 2 });
+    expect(await cli('run', 'no-such-scenario')).toMatchObject({ code: 2 });
+    expect(await cli('frobnicate')).toMatchObject({ code: 2, err: ['taskmgr-lab: unknown command "frobnicate" (try: taskmgr-lab help)'] });
+  });
+});
+
+describe('the bin', () => {
+  it('runs from the TypeScript sources right after install, with exit code 2 and no stack trace for a bad file', () => {
+    const bin = join(ROOT, 'bin', 'taskmgr-lab.cjs');
+    const ok = spawnSync(process.execPath, [bin, 'run', join(CONFORMANCE, 'outcomes.json'), '--quiet']);
+    expect(ok.status).toBe(0);
+    const bad = spawnSync(process.execPath, [bin, 'run', join(MALFORMED, readdirSync(MALFORMED).find((f) => f.endsWith('.yaml'))!)]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.toString().trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr.toString()).not.toMatch(/\bat \S+:\d+:\d+/);
+  });
+});
