@@ -1,0 +1,57 @@
+/**
+ * The `taskmgr-lab` command. Each subcommand lives in ./commands; this module only
+ * dispatches, and turns usage errors and malformed scenarios into one line on
+ * stderr with exit code 2, never a stack trace.
+ */
+import { conformCommand } from './commands/conform';
+import { exportCommand } from './commands/export';
+import { runCommand } from './commands/run';
+import { scenariosCommand } from './commands/scenarios';
+import { type CliIO, processIO, UsageError } from './io';
+import { ScenarioFileError } from './load-scenario';
+
+export const HELP = `taskmgr-lab: a simulator and debugger of the task manager of Neon's pageserver (task_mgr.rs, Nov 2022)
+
+usage:
+  taskmgr-lab run FILE|NAME [--mode sim|live] [--seed N] [--policy fifo|random] [--tick-ms N]
+                            [--workers N] [--trace OUT.jsonl] [--perfetto OUT.json] [--verbose] [--quiet]
+  taskmgr-lab conform DIR [--mode sim|live] [--tick-ms N] [--out DIR]
+  taskmgr-lab export TRACE --perfetto OUT.json
+  taskmgr-lab scenarios                 list the built-in scenarios
+  taskmgr-lab demo [--mode sim|live]    run the built-in demo in the terminal
+  taskmgr-lab help
+
+Scenario files are JSON or YAML in the format taskmgr-scenario/1 (docs/scenario-format.md).
+Exit codes: 0 success, 1 a run or comparison failed, 2 bad usage or a malformed scenario.`;
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  conform: conformCommand,
+  export: exportCommand,
+  scenarios: scenariosCommand,
+  demo: (argv, io) => runCommand(['demo', ...argv], io),
+};
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(HELP);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`taskmgr-lab: unknown command "${name}" (try: taskmgr-lab help)`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ScenarioFileError) {
+      io.err(`taskmgr-lab ${name}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The summary printed after a run: each task's outcome and who signalled it, each
+ * shutdown call's victims and whether it returned, and how the process ended. It is
+ * the conformance summary (shared/trace/summary.ts), so what the CLI shows is what
+ * conformance compares.
+ */
+import { summarize } from '../../shared/trace/summary';
+import type { TraceEvent } from '../../shared/trace/events';
+import { painter } from './timeline';
+
+export function formatSummary(events: TraceEvent[], color: boolean): string[] {
+  const p = painter(color);
+  const s = summarize(events);
+  const out: string[] = [p('bold', 'summary')];
+  const tasks = Object.entries(s.tasks).sort((a, b) => (a[1].id ?? 0) - (b[1].id ?? 0));
+  const width = Math.max(4, ...tasks.map(([n]) => n.length));
+  for (const [name, t] of tasks) {
+    const colour = t.outcome === 'ok' ? 'green' : t.outcome === 'running' ? 'yellow' : 'red';
+    const outcome = p(colour, t.outcome.padEnd(7));
+    const by = t.signalled_by.length ? ` signalled by ${t.signalled_by.join(', ')}` : '';
+    const obs = t.observed ? ' (observed)' : t.signalled_by.length ? ' (never observed)' : '';
+    out.push(`  task ${name.padEnd(width)} #${String(t.id).padEnd(3)} ${outcome}${t.message ? ` ${t.message}` : ''}${by}${obs}`);
+  }
+  for (const [label, c] of Object.entries(s.shutdowns)) {
+    const state = c.completed ? p('green', 'returned') : p('red', 'pending (never returned)');
+    const detail = c.completed ? ` victims [${(c.victims ?? []).join(', ')}] waited [${(c.waited ?? []).join(', ')}]` : '';
+    out.push(`  shutdown_tasks ${label}: ${state}${detail}`);
+  }
+  const exit = s.process.exit_code;
+  out.push(`  process: ${exit === null ? 'still running at end_at' : `exited with code ${exit}`}`);
+  return out;
+}
