@@ -3,6 +3,7 @@
  * section 6 in one run (ratios are only meaningful within one run on a noisy
  * machine). Prints a readable table, or one JSON object with --json.
  */
+import { measureLive } from './live';
 import { measureSim } from './sim';
 
 type Figures = Record<string, number>;
@@ -13,6 +14,16 @@ async function main(argv: string[]): Promise<number> {
   const want = (name: string) => !only || only.includes(name);
   const figures: Figures = {};
   if (want('sim')) Object.assign(figures, await measureSim());
+  if (want('live')) {
+    const live = await measureLive();
+    Object.assign(figures, live);
+    // Budget: spawn-to-exit within 3x of the raw batched message rate, counting the messages one task needs.
+    figures.live_vs_raw_ratio = +(live.ipc_raw_msgs_per_s / live.messages_per_task / live.live_tasks_per_s).toFixed(2);
+    // The same with batching off, to show what batching is worth.
+    const unbatched = await measureLive({ batching: false, tasks: 5000 });
+    figures.live_tasks_per_s_unbatched = unbatched.live_tasks_per_s;
+    figures.live_shutdown_10k_ms_unbatched = unbatched.live_shutdown_10k_ms;
+  }
   if (json) {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } else {

@@ -10,7 +10,7 @@
  * the snapshot in `shutdown_tasks`, join handles taken by the first waiter, no
  * timeouts, panics only logged.
  */
-import type { FaultKind, RuntimeName, ShutdownFilter, TaskKind } from '../../shared/model';
+import { type FaultKind, RUNTIME_THREAD_NAMES, type RuntimeName, type ShutdownFilter, type TaskKind } from '../../shared/model';
 import type { EventLog } from './event-log';
 import type { BodyEvent, Executor, Placement, ServiceResult, SpawnSpec, TaskHost } from './executor';
 import { JoinHandle } from './join-handle';
@@ -21,6 +21,12 @@ import type { TaskRecord } from './task-record';
 export interface TaskManagerOptions {
   /** The order in which a call joins its victims (the seed's HashMap order); id order by default. */
   victimOrder?: (victims: TaskRecord[]) => TaskRecord[];
+  /**
+   * Appended to every task and call label of this process (e.g. " @2" for the second
+   * process lifetime of a pageserver run), so that labels stay unique in a log that
+   * spans restarts.
+   */
+  labelSuffix?: string;
   /** `tenant_mgr::shutdown_all_tenants()`, when a tenant model is present. */
   shutdownAllTenants?: (caller: TaskRecord | null, done: () => void) => void;
 }
@@ -136,7 +142,7 @@ export class TaskManager implements TaskHost, CallHost {
   private uniqueTaskLabel(wanted: string, id: number): string {
     const label = this.taskLabels.has(wanted) ? `${wanted}#${id}` : wanted;
     this.taskLabels.add(label);
-    return label;
+    return label + (this.options.labelSuffix ?? '');
   }
 
   spawnFrom(parentId: number, spec: SpawnSpec): number {
@@ -252,7 +258,7 @@ export class TaskManager implements TaskHost, CallHost {
   private uniqueCallLabel(label: string): string {
     const n = (this.labels.get(label) ?? 0) + 1;
     this.labels.set(label, n);
-    return n === 1 ? label : `${label}#${n}`;
+    return (n === 1 ? label : `${label}#${n}`) + (this.options.labelSuffix ?? '');
   }
 
   /** `send_replace(true)`: level-triggered and idempotent; one `signal` per victim and call. */
@@ -300,7 +306,13 @@ export class TaskManager implements TaskHost, CallHost {
     if (outcome === 'ok') {
       this.log.emit({ ev: 'log', level: 'debug', task: task.label, message: `Task '${task.name}' exited normally` });
     } else {
-      const what = outcome === 'error' ? `exited with error: ${message}` : `panicked: ${message}`;
+      if (outcome === 'panic') {
+        // The default panic hook prints the message on stderr; task_finish only sees
+        // the payload, a Box<dyn Any> whose Debug form is `Any { .. }`.
+        const thread = RUNTIME_THREAD_NAMES[task.runtime];
+        this.log.emit({ ev: 'log', level: 'error', task: task.label, message: `thread '${thread}' panicked at '${message}'` });
+      }
+      const what = outcome === 'error' ? `exited with error: ${message}` : 'panicked: Any { .. }';
       this.log.emit({ ev: 'log', level: 'error', task: task.label, message: `${prefix} '${task.name}' ${where} ${what}` });
     }
     if (escalate) {

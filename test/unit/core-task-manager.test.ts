@@ -207,7 +207,7 @@ describe('cooperative, level-triggered shutdown', () => {
 });
 
 describe('task_finish', () => {
-  it('catches a panic and an error per task, logs them, and removes the task from the registry', async () => {
+  it('catches a panic and an error per task, logs them as the seed does (the panic payload as Any { .. }), and removes the task from the registry', async () => {
     const { q, exitCode } = await sim(
       scenario({ p: { body: [{ op: 'panic', message: 'bug' }] }, e: { body: [{ op: 'error', message: 'io' }] } }, [
         { at: 0, do: 'spawn', task: 'p' },
@@ -219,7 +219,8 @@ describe('task_finish', () => {
     expect(q.exit('e')).toMatchObject({ outcome: 'error', message: 'io' });
     expect(q.one('snapshot').tasks).toEqual([]);
     expect(q.of('log').filter((e) => e.level === 'error').map((e) => e.message)).toEqual([
-      "Task 'p' tenant_id: None, timeline_id: None panicked: bug",
+      "thread 'background op worker' panicked at 'bug'",
+      "Task 'p' tenant_id: None, timeline_id: None panicked: Any { .. }",
       "Task 'e' tenant_id: None, timeline_id: None exited with error: io",
     ]);
     expect(exitCode).toBeNull();
