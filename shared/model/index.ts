@@ -1,3 +1,4 @@
 export * from './task-kind';
 export * from './runtime';
 export * from './outcome';
+export * from './pageserver';

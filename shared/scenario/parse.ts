@@ -36,12 +36,7 @@ export interface ParseOptions {
 
 /** Parses a scenario file's text (JSON or YAML) and validates it. */
 export function parseScenario(text: string, opts: ParseOptions = {}): Scenario {
-  // A byte order mark is not part of the document (JSON.parse would reject it).
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  let format = opts.format ?? 'auto';
-  if (format === 'auto') format = body.trimStart().startsWith('{') ? 'json' : 'yaml';
-  const value = format === 'json' ? readJson(body) : readYaml(body);
-  return parseScenarioValue(value);
+  return parseScenarioValue(readScenarioText(text, opts));
 }
 
 /** Validates an already parsed value (e.g. from JSON.parse) as a scenario. */
@@ -53,7 +48,7 @@ export function parseScenarioValue(value: unknown): Scenario {
 // Text to value
 
 /** `"x"` with quotes and escapes, so that a message stays on one line. */
-function quote(s: string): string {
+export function quote(s: string): string {
   return JSON.stringify(s);
 }
 
@@ -68,6 +63,15 @@ function lineCol(text: string, pos: number): { line: number; col: number } {
     }
   }
   return { line, col: pos - lineStart + 1 };
+}
+
+/** Reads a scenario's text (JSON or YAML) into plain values, with the same errors as `parseScenario`. */
+export function readScenarioText(text: string, opts: ParseOptions = {}): unknown {
+  // A byte order mark is not part of the document (JSON.parse would reject it).
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  let format = opts.format ?? 'auto';
+  if (format === 'auto') format = body.trimStart().startsWith('{') ? 'json' : 'yaml';
+  return format === 'json' ? readJson(body) : readYaml(body);
 }
 
 function readJson(text: string): unknown {
@@ -301,7 +305,7 @@ function readYaml(text: string): unknown {
 // ---------------------------------------------------------------------------
 // Value to Scenario
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
 const ROOT_FIELDS = ['format', 'name', 'description', 'tasks', 'steps', 'end_at'];
 const TEMPLATE_FIELDS = ['runtime', 'kind', 'tenant', 'timeline', 'name', 'shutdown_process_on_error', 'body'];
@@ -336,44 +340,47 @@ const STEP_FIELDS: Record<Step['do'], readonly string[]> = {
   shutdown_pageserver: ['exit_code'],
 };
 
+/** The names of the v1 steps. */
+export const STEP_NAMES: readonly string[] = Object.keys(STEP_FIELDS);
+
 const I32_MIN = -2147483648;
 const I32_MAX = 2147483647;
 
-function has(obj: object, key: string): boolean {
+export function has(obj: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
 }
 
 /** `$.tasks.gc`; a key that would not read back unambiguously is quoted: `$.tasks["a.b"]`. */
-function member(path: string, key: string): string {
+export function member(path: string, key: string): string {
   return /^[^\s.[\]"'\\\p{C}]+$/u.test(key) ? `${path}.${key}` : `${path}[${quote(key)}]`;
 }
 
-function isObj(v: unknown): v is Obj {
+export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function object(v: unknown, path: string): Obj {
+export function object(v: unknown, path: string): Obj {
   if (!isObj(v)) throw new ScenarioError(path, 'expected an object');
   return v;
 }
 
-function field(obj: Obj, key: string, path: string): unknown {
+export function field(obj: Obj, key: string, path: string): unknown {
   if (!has(obj, key)) throw new ScenarioError(path, `missing ${quote(key)}`);
   return obj[key];
 }
 
-function onlyFields(obj: Obj, allowed: readonly string[], path: string): void {
+export function onlyFields(obj: Obj, allowed: readonly string[], path: string): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) throw new ScenarioError(path, `unknown field ${quote(key)}`);
   }
 }
 
-function string(v: unknown, path: string): string {
+export function string(v: unknown, path: string): string {
   if (typeof v !== 'string') throw new ScenarioError(path, 'expected a string');
   return v;
 }
 
-function number(v: unknown, path: string): number {
+export function number(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
     throw new ScenarioError(path, 'expected a number >= 0');
   }
@@ -381,14 +388,14 @@ function number(v: unknown, path: string): number {
 }
 
 /** Absent or null is null. */
-function optString(obj: Obj, key: string, path: string): string | null {
+export function optString(obj: Obj, key: string, path: string): string | null {
   const v = obj[key];
   if (!has(obj, key) || v === null) return null;
   if (typeof v !== 'string') throw new ScenarioError(member(path, key), 'expected a string or null');
   return v;
 }
 
-class Validator {
+export class Validator {
   /** Template ids, known before any body or step is read. */
   private readonly ids = new Set<string>();
   /** Where each template is spawned from, in reading order. */
@@ -404,7 +411,26 @@ class Validator {
     const name = optString(obj, 'name', '$') ?? '';
     const description = optString(obj, 'description', '$') ?? '';
 
-    const tasksObj = object(field(obj, 'tasks', '$'), '$.tasks');
+    const tasks = this.tasks(object(field(obj, 'tasks', '$'), '$.tasks'));
+
+    const stepsVal = field(obj, 'steps', '$');
+    if (!Array.isArray(stepsVal)) throw new ScenarioError('$.steps', 'expected an array');
+    const steps = stepsVal.map((s: unknown, i) => this.step(s, `$.steps[${i}]`));
+
+    const endAt = number(field(obj, 'end_at', '$'), '$.end_at');
+    steps.forEach((s, i) => {
+      if (s.at > endAt) throw new ScenarioError(`$.steps[${i}].at`, `step at ${s.at} comes after end_at ${endAt}`);
+    });
+
+    this.checkTemplates(tasks);
+
+    // Array.prototype.sort is stable (ES2019): same `at` keeps file order.
+    steps.sort((a, b) => a.at - b.at);
+    return { format: SCENARIO_FORMAT, name, description, tasks, steps, end_at: endAt };
+  }
+
+  /** Reads the `tasks` object: every id is known before any body or step is read. */
+  tasks(tasksObj: Obj): Record<string, TaskTemplate> {
     const ids = Object.keys(tasksObj);
     for (const id of ids) this.ids.add(id);
     const tasks: Record<string, TaskTemplate> = {};
@@ -417,16 +443,12 @@ class Validator {
         configurable: true,
       });
     }
+    return tasks;
+  }
 
-    const stepsVal = field(obj, 'steps', '$');
-    if (!Array.isArray(stepsVal)) throw new ScenarioError('$.steps', 'expected an array');
-    const steps = stepsVal.map((s: unknown, i) => this.step(s, `$.steps[${i}]`));
-
-    const endAt = number(field(obj, 'end_at', '$'), '$.end_at');
-    steps.forEach((s, i) => {
-      if (s.at > endAt) throw new ScenarioError(`$.steps[${i}].at`, `step at ${s.at} comes after end_at ${endAt}`);
-    });
-
+  /** After the steps: each template spawned at most once, names unique. */
+  checkTemplates(tasks: Record<string, TaskTemplate>): void {
+    const ids = Object.keys(tasks);
     for (const id of ids) {
       const sites = this.spawnSites.get(id) ?? [];
       if (sites.length > 1) {
@@ -448,13 +470,9 @@ class Validator {
       }
       byName.set(t.name, id);
     }
-
-    // Array.prototype.sort is stable (ES2019): same `at` keeps file order.
-    steps.sort((a, b) => a.at - b.at);
-    return { format: SCENARIO_FORMAT, name, description, tasks, steps, end_at: endAt };
   }
 
-  private template(id: string, v: unknown, path: string): TaskTemplate {
+  template(id: string, v: unknown, path: string): TaskTemplate {
     const obj = object(v, path);
     onlyFields(obj, TEMPLATE_FIELDS, path);
     const rt = string(field(obj, 'runtime', path), `${path}.runtime`);
@@ -487,7 +505,7 @@ class Validator {
     };
   }
 
-  private kind(v: unknown, path: string): TaskKind {
+  kind(v: unknown, path: string): TaskKind {
     const s = string(v, path);
     if (!isTaskKind(s)) throw new ScenarioError(path, `unknown task kind ${quote(s)}`);
     return s;
@@ -555,7 +573,7 @@ class Validator {
     }
   }
 
-  private step(v: unknown, path: string): Step {
+  step(v: unknown, path: string): Step {
     const obj = object(v, path);
     const what = string(field(obj, 'do', path), `${path}.do`);
     if (!has(STEP_FIELDS, what)) throw new ScenarioError(`${path}.do`, `unknown step ${quote(what)}`);

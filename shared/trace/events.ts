@@ -9,6 +9,7 @@
  * milliseconds of wall time in live mode).
  */
 import type { FaultKind, TaskOutcome } from '../model/outcome';
+import type { FlushLoopState, TenantState, TimelineState } from '../model/pageserver';
 import type { RuntimeName } from '../model/runtime';
 import type { TaskKind } from '../model/task-kind';
 
@@ -177,6 +178,94 @@ export interface ErrorEvent extends Base {
   source?: string;
 }
 
+// ---- The pageserver model (electron/pageserver); docs/pageserver-model.md --------------
+
+/** A pageserver process began: the first start, or a restart from the same disk. */
+export interface ProcessStartEvent extends Base {
+  ev: 'process_start';
+  /** 1 for the first process of the run, then 2, 3, ... for each restart. */
+  process: number;
+  /** Appended to every task and call label of this process (empty for the first). */
+  label_suffix: string;
+}
+/** A signal reached the process: SIGINT/SIGTERM/SIGQUIT from outside, SIGKILL for a crash. */
+export interface ProcessSignalEvent extends Base {
+  ev: 'process_signal';
+  signal: 'SIGINT' | 'SIGTERM' | 'SIGQUIT' | 'SIGKILL';
+  /** What the seed's handler does with it. */
+  effect: 'graceful_shutdown' | 'exit' | 'kill';
+  /** Why (a failpoint name for a crash it caused), if not a scenario step. */
+  cause?: string | null;
+}
+export interface TenantStateEvent extends Base {
+  ev: 'tenant_state';
+  tenant: string;
+  /** null when the tenant object was just created. */
+  from: TenantState | null;
+  state: TenantState;
+}
+export interface TimelineStateEvent extends Base {
+  ev: 'timeline_state';
+  tenant: string;
+  timeline: string;
+  from: TimelineState | null;
+  state: TimelineState;
+}
+export interface FlushLoopEvent extends Base {
+  ev: 'flush_loop';
+  tenant: string;
+  timeline: string;
+  state: FlushLoopState;
+}
+/** A change in a timeline's upload queue (storage_sync2's `UploadQueue`). */
+export interface UploadQueueEvent extends Base {
+  ev: 'upload_queue';
+  tenant: string;
+  timeline: string;
+  action: 'scheduled' | 'launched' | 'completed' | 'dropped' | 'stopped' | 'barrier_reached';
+  /** `UploadLayer l0-0-8`, `UploadMetadata lsn 8`, `Delete l0-0-8`, `Barrier`. */
+  op: string;
+  /** The RemoteUploadTask that runs it (launched/completed). */
+  task?: string | null;
+}
+/** An HTTP management request and its answer (or the start of one still in flight). */
+export interface HttpEvent extends Base {
+  ev: 'http';
+  /** The scenario's name for the request, e.g. `detach t1`. */
+  request: string;
+  phase: 'request' | 'response';
+  status: number | null;
+  body: string;
+}
+/** A file-level change of the simulated disk or remote storage (for the inspector). */
+export interface StorageEvent extends Base {
+  ev: 'storage';
+  where: 'disk' | 'remote';
+  op: string;
+  path: string;
+}
+/** An invariant of neon-semantics.md section 8.4 was violated; one sentence naming the tasks. */
+export interface LintEvent extends Base {
+  ev: 'lint';
+  rule: string;
+  message: string;
+  tasks: string[];
+}
+/** A scenario phase begins: its title and a short explanation (shown by the UI and the CLI). */
+export interface NarrationEvent extends Base {
+  ev: 'narration';
+  title: string;
+  text: string;
+}
+/** The result of one of the scenario's expected outcomes. */
+export interface AssertionEvent extends Base {
+  ev: 'assertion';
+  description: string;
+  ok: boolean;
+  /** What was found instead, when it failed. */
+  detail: string | null;
+}
+
 export type TraceEvent =
   | ScenarioEvent
   | SpawnEvent
@@ -200,7 +289,18 @@ export type TraceEvent =
   | LogEvent
   | ProcessCrashEvent
   | PoolStatsEvent
-  | ErrorEvent;
+  | ErrorEvent
+  | ProcessStartEvent
+  | ProcessSignalEvent
+  | TenantStateEvent
+  | TimelineStateEvent
+  | FlushLoopEvent
+  | UploadQueueEvent
+  | HttpEvent
+  | StorageEvent
+  | LintEvent
+  | NarrationEvent
+  | AssertionEvent;
 
 export type EventName = TraceEvent['ev'];
 

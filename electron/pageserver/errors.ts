@@ -1,0 +1,30 @@
+/**
+ * How the model's operations fail. A `ModelError` is an `anyhow::Error` of the seed:
+ * a task that gets one from a service call sees its `Err`, an HTTP handler answers
+ * with a status. A panic inside the model (the seed's `panic!`/`unreachable!`) is
+ * core's `Panic`, which the service layer hands to the calling body so that the body
+ * itself panics, as the Rust code would unwind in that task.
+ */
+export class ModelError extends Error {
+  override name = 'ModelError';
+  constructor(
+    message: string,
+    /** The HTTP status when this error answers a management request. */
+    readonly status = 500,
+  ) {
+    super(message);
+  }
+}
+
+/** A service result that makes the calling body panic (the model panicked in its task). */
+export interface PanicResult {
+  __panic: string;
+}
+
+export function isPanicResult(v: unknown): v is PanicResult {
+  return typeof v === 'object' && v !== null && typeof (v as PanicResult).__panic === 'string';
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
