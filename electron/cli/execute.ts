@@ -1,15 +1,24 @@
 /**
- * Runs a parsed scenario with the CLI's options on the chosen executor.
+ * Runs a parsed scenario with the CLI's options on the chosen executor: a plain
+ * task_mgr scenario on run-sim/run-live, a pageserver scenario on the pageserver
+ * model's runners (which also check its expected outcome).
  */
-import type { Scenario } from '../../shared/scenario/types';
+import type { AnyScenario } from '../../shared/scenario/pageserver-parse';
 import type { TraceEvent } from '../../shared/trace/events';
+import type { ExpectationResult } from '../pageserver/expectations';
+import { runPageserverScenario } from '../pageserver/scenario-run';
+import { runPageserverScenarioLive } from '../pageserver/scenario-run-live';
+import { runScenarioLive } from '../scenario/run-live';
 import { type RunResult, runScenarioSim } from '../scenario/run-sim';
 import type { RunOptions } from './run-options';
 
-export async function execute(scenario: Scenario, opts: RunOptions, onEvent?: (e: TraceEvent) => void): Promise<RunResult> {
-  if (opts.mode === 'live') {
-    const { runScenarioLive } = await import('../scenario/run-live');
-    return runScenarioLive(scenario, { tickMs: opts.tickMs, workers: opts.workers, onEvent });
+export type ExecuteResult = RunResult & { assertions?: ExpectationResult[] };
+
+export async function execute(scenario: AnyScenario, opts: RunOptions, onEvent?: (e: TraceEvent) => void): Promise<ExecuteResult> {
+  if (scenario.format === 'taskmgr-pageserver/1') {
+    if (opts.mode === 'live') return runPageserverScenarioLive(scenario, { tickMs: opts.tickMs, workers: opts.workers, onEvent });
+    return runPageserverScenario(scenario, { seed: opts.seedGiven ? opts.seed : undefined, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent });
   }
+  if (opts.mode === 'live') return runScenarioLive(scenario, { tickMs: opts.tickMs, workers: opts.workers, onEvent, pools: opts.pools });
   return runScenarioSim(scenario, { seed: opts.seed, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent });
 }

@@ -1,12 +1,13 @@
 /**
  * Finds and parses a scenario for the CLI: a file path (JSON or YAML by its
  * extension), or the name of a scenario of the built-in library. Parse errors come
- * back as one line with the file and the JSON path.
+ * back as one line with the file and the JSON path. Both formats are read: plain
+ * task_mgr scenarios and pageserver scenarios (`taskmgr-pageserver/1`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { parseScenario, ScenarioError } from '../../shared/scenario/parse';
-import type { Scenario } from '../../shared/scenario/types';
+import { ScenarioError } from '../../shared/scenario/parse';
+import { type AnyScenario, parseAnyScenario } from '../../shared/scenario/pageserver-parse';
 import { UsageError } from './io';
 
 /** The built-in scenarios shipped with the Lab. */
@@ -22,7 +23,7 @@ export function libraryNames(): string[] {
 
 export class ScenarioFileError extends Error {}
 
-export function loadScenario(ref: string): { scenario: Scenario; path: string } {
+export function loadScenario(ref: string): { scenario: AnyScenario; path: string } {
   let path = ref;
   if (!existsSync(path)) {
     const lib = join(LIBRARY_DIR, `${ref}.json`);
@@ -37,7 +38,7 @@ export function loadScenario(ref: string): { scenario: Scenario; path: string } 
   }
   const ext = extname(path).toLowerCase();
   try {
-    const scenario = parseScenario(text, { format: ext === '.yaml' || ext === '.yml' ? 'yaml' : ext === '.json' ? 'json' : 'auto' });
+    const scenario = parseAnyScenario(text, { format: ext === '.yaml' || ext === '.yml' ? 'yaml' : ext === '.json' ? 'json' : 'auto' });
     return { scenario, path };
   } catch (err) {
     if (err instanceof ScenarioError) throw new ScenarioFileError(`${path}: ${err.message}`);

@@ -7,6 +7,8 @@ import { conformCommand } from './commands/conform';
 import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { scenariosCommand } from './commands/scenarios';
+import { serveCommand } from './commands/serve';
+import { DEMO_SCENARIO } from '../pageserver/demo';
 import { type CliIO, processIO, UsageError } from './io';
 import { ScenarioFileError } from './load-scenario';
 
@@ -17,8 +19,9 @@ usage:
                             [--workers N] [--trace OUT.jsonl] [--perfetto OUT.json] [--verbose] [--quiet]
   taskmgr-lab conform DIR [--mode sim|live] [--tick-ms N] [--out DIR]
   taskmgr-lab export TRACE --perfetto OUT.json
-  taskmgr-lab scenarios                 list the built-in scenarios
-  taskmgr-lab demo [--mode sim|live]    run the built-in demo in the terminal
+  taskmgr-lab serve [--port N] [--no-open]   the Lab in a browser (127.0.0.1, per-run token)
+  taskmgr-lab scenarios [--check]       list the built-in scenarios; --check runs them all and checks their outcome
+  taskmgr-lab demo [--mode sim|live]    run the built-in demo (a pageserver with two tenants) in the terminal
   taskmgr-lab help
 
 Scenario files are JSON or YAML in the format taskmgr-scenario/1 (docs/scenario-format.md).
@@ -31,7 +34,8 @@ const COMMANDS: Record<string, Command> = {
   conform: conformCommand,
   export: exportCommand,
   scenarios: scenariosCommand,
-  demo: (argv, io) => runCommand(['demo', ...argv], io),
+  serve: serveCommand,
+  demo: (argv, io) => runCommand([DEMO_SCENARIO, ...argv], io),
 };
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -3,6 +3,7 @@
  * and policy, the tick length, and the worker counts; read once, checked once.
  */
 import { RUNTIME_NAMES, type RuntimeName } from '../../shared/model';
+import type { WorkerPools } from '../pools/worker-pools';
 import type { SchedulingPolicy } from '../sim/sim-executor';
 import type { OptionKind, ParsedArgs } from './args';
 import { UsageError } from './io';
@@ -18,9 +19,13 @@ export const RUN_OPTION_SPEC: Record<string, OptionKind> = {
 export interface RunOptions {
   mode: 'sim' | 'live';
   seed: number;
+  /** Was --seed given? (A pageserver scenario otherwise runs with its own fixed seed.) */
+  seedGiven: boolean;
   policy: SchedulingPolicy;
   tickMs: number;
   workers: Partial<Record<RuntimeName, number>>;
+  /** Live pools shared by several runs (conform starts them once for every scenario). */
+  pools?: WorkerPools;
 }
 
 export function readRunOptions(args: ParsedArgs, defaults: { tickMs: number }): RunOptions {
@@ -36,5 +41,5 @@ export function readRunOptions(args: ParsedArgs, defaults: { tickMs: number }): 
     if ((o.workers as number) < 1) throw new UsageError('--workers: must be at least 1');
     for (const r of RUNTIME_NAMES) workers[r] = o.workers as number;
   }
-  return { mode, seed: (o.seed as number | undefined) ?? 1, policy, tickMs, workers };
+  return { mode, seed: (o.seed as number | undefined) ?? 1, seedGiven: o.seed !== undefined, policy, tickMs, workers };
 }

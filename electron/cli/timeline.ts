@@ -13,6 +13,8 @@ export function painter(enabled: boolean) {
 }
 
 const opt = (v: string | null | undefined) => v ?? 'None';
+/** The seed's state name, with the later name beside `Paused` (PR #2959). */
+const stateName = (s: string) => (s === 'Paused' ? 'Paused (Stopping)' : s);
 
 export function formatTimelineEvent(e: TraceEvent, color: boolean, verbose = false): string | null {
   const p = painter(color);
@@ -68,6 +70,33 @@ export function formatTimelineEvent(e: TraceEvent, color: boolean, verbose = fal
       return null;
     case 'error':
       return line('LAB ERROR', 'red', e.message);
+    // ---- the pageserver model --------------------------------------------------------
+    case 'narration':
+      return `\n${p('bold', `== ${e.title} ==`)}${e.text ? `\n${e.text}` : ''}`;
+    case 'process_start':
+      return line('process start', 'magenta', `pageserver process ${e.process}${e.label_suffix ? ` (its labels end in "${e.label_suffix.trim()}")` : ''}`);
+    case 'process_signal':
+      return line(e.signal, 'magenta', e.effect === 'graceful_shutdown' ? 'graceful shutdown (code 0) from the main thread' : e.effect === 'kill' ? `process killed${e.cause ? ` by ${e.cause}` : ''}` : 'immediate exit');
+    case 'tenant_state':
+      return line('tenant state', 'cyan', `${e.tenant}: ${e.from ? `${stateName(e.from)} -> ` : ''}${stateName(e.state)}`);
+    case 'timeline_state':
+      return line('timeline state', 'cyan', `${e.tenant}/${e.timeline}: ${e.from ? `${stateName(e.from)} -> ` : ''}${stateName(e.state)}`);
+    case 'flush_loop':
+      return verbose ? line('flush_loop', 'gray', `${e.tenant}/${e.timeline}: ${e.state}`) : null;
+    case 'upload_queue':
+      return verbose || e.action === 'stopped' || e.action === 'dropped'
+        ? line('upload queue', e.action === 'dropped' || e.action === 'stopped' ? 'yellow' : 'gray', `${e.tenant}/${e.timeline}: ${e.action} ${e.op}${e.task ? ` (${e.task})` : ''}`)
+        : null;
+    case 'storage':
+      return verbose ? line(e.where, 'gray', `${e.op} ${e.path}`) : null;
+    case 'http':
+      return e.phase === 'request'
+        ? line('http request', 'blue', e.request)
+        : line('http response', e.status !== null && e.status < 400 ? 'green' : 'red', `${e.request}: ${e.status ?? 'no status'} ${e.body}`);
+    case 'lint':
+      return line(`LINT ${e.rule}`, 'red', e.message);
+    case 'assertion':
+      return line(e.ok ? 'expect ok' : 'expect FAILED', e.ok ? 'green' : 'red', `${e.description}${e.detail ? `: found ${e.detail}` : ''}`);
     default:
       return null;
   }

@@ -13,8 +13,9 @@ import { formatEvent, parseJsonl } from '../../../shared/trace/jsonl';
 import { parseArgs } from '../args';
 import { execute } from '../execute';
 import { UsageError, type CliIO } from '../io';
-import { loadScenario, ScenarioFileError } from '../load-scenario';
-import { RUN_OPTION_SPEC, readRunOptions } from '../run-options';
+import { loadScenario } from '../load-scenario';
+import { WorkerPools } from '../../pools/worker-pools';
+import { RUN_OPTION_SPEC, type RunOptions, readRunOptions } from '../run-options';
 import { painter } from '../timeline';
 import { writeFileAtomic } from '../write-file';
 
@@ -32,37 +33,50 @@ export async function conformCommand(argv: string[], io: CliIO): Promise<number>
   if (!names.length) throw new UsageError(`${dir}: no NAME.json with a NAME.expected.jsonl beside it`);
   let conform = 0;
   let differ = 0;
-  for (const name of names) {
-    const problems: string[] = [];
-    try {
-      const { scenario } = loadScenario(join(dir, `${name}.json`));
-      const expected = parseJsonl(readFileSync(join(dir, `${name}.expected.jsonl`), 'utf8')).events;
-      const result = await execute(scenario, opts);
-      const actual = result.events.map((e, i) => ({ ...e, line: i + 1 }));
-      if (typeof args.options.out === 'string') {
-        writeFileAtomic(join(args.options.out, `${name}.actual.jsonl`), result.events.map(formatEvent).join('\n') + '\n');
+  // Live runs share one set of pools: starting four pools per scenario costs a second each.
+  if (opts.mode === 'live') {
+    opts.pools = new WorkerPools({ workers: opts.workers });
+    await opts.pools.start();
+  }
+  try {
+    for (const name of names) {
+      const verdict = await conformOne(dir, name, opts, args.options.out);
+      if (verdict.length) {
+        differ++;
+        io.out(`${name}: ${p('red', 'differs')}`);
+        for (const line of verdict) io.out(`  ${line}`);
+      } else {
+        conform++;
+        io.out(`${name}: ${p('green', 'conforms')}`);
       }
-      problems.push(
-        ...check(expected).map((x) => `expected trace: ${x}`),
-        ...check(actual).map((x) => `actual trace: ${x}`),
-        ...diff(summarize(expected), summarize(actual)),
-        ...result.problems,
-      );
-    } catch (err) {
-      if (!(err instanceof ScenarioFileError) && !(err instanceof Error)) throw err;
-      problems.push((err as Error).message);
     }
-    if (problems.length) {
-      differ++;
-      io.out(`${name}: ${p('red', 'differs')}`);
-      for (const line of problems) io.out(`  ${line}`);
-    } else {
-      conform++;
-      io.out(`${name}: ${p('green', 'conforms')}`);
-    }
+  } finally {
+    await opts.pools?.stop();
   }
   io.out(`${conform} conform, ${differ} differ`);
   return differ ? 1 : 0;
+}
+
+/** Runs one scenario and lists how its trace differs from the expected one (empty: it conforms). */
+async function conformOne(dir: string, name: string, opts: RunOptions, out: unknown): Promise<string[]> {
+  try {
+    const { scenario } = loadScenario(join(dir, `${name}.json`));
+    const expected = parseJsonl(readFileSync(join(dir, `${name}.expected.jsonl`), 'utf8')).events;
+    const result = await execute(scenario, opts);
+    const actual = result.events.map((e, i) => ({ ...e, line: i + 1 }));
+    if (typeof out === 'string') {
+      writeFileAtomic(join(out, `${name}.actual.jsonl`), result.events.map(formatEvent).join('\n') + '\n');
+    }
+    return [
+      ...check(expected).map((x) => `expected trace: ${x}`),
+      ...check(actual).map((x) => `actual trace: ${x}`),
+      ...diff(summarize(expected), summarize(actual)),
+      ...result.problems,
+    ];
+  } catch (err) {
+    if (err instanceof Error) return [err.message];
+    throw err;
+  }
 }
 
 /** Live runs default to 20 ms ticks (the reference's stability check runs at 10 and 20). */

@@ -3,6 +3,8 @@
  *  [--tick-ms N] [--workers N] [--trace OUT.jsonl] [--perfetto OUT.json] [--verbose] [--quiet]`
  *
  * Runs a scenario, prints a readable timeline and the summary, and writes the trace.
+ * A pageserver scenario also prints its narration as phases begin (even with
+ * --quiet) and its expected outcome at the end; exit 1 if an expectation fails.
  */
 import { formatEvent } from '../../../shared/trace/jsonl';
 import { toPerfetto } from '../../../shared/trace/perfetto';
@@ -23,14 +25,23 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const color = io.color ?? false;
   const quiet = args.options.quiet === true;
   const verbose = args.options.verbose === true;
+  const pageserver = scenario.format === 'taskmgr-pageserver/1';
+  if (!quiet && pageserver && scenario.title) io.out(`${scenario.title}${scenario.catalog.length ? ` (${scenario.catalog.join(', ')})` : ''}${scenario.issues.length ? `, issues ${scenario.issues.map((n) => `#${n}`).join(' ')}` : ''}`);
   if (!quiet && scenario.description) io.out(scenario.description);
   const result = await execute(scenario, opts, (e) => {
-    if (quiet) return;
+    // Narration is printed even with --quiet: it is what the scenario explains.
+    if (quiet && e.ev !== 'narration') return;
+    if (e.ev === 'assertion') return; // printed together at the end
     const line = formatTimelineEvent(e, color, verbose);
     if (line !== null) io.out(line);
   });
   if (!quiet) for (const line of formatSummary(result.events, color)) io.out(line);
   for (const p of result.problems) io.err(`problem: ${p}`);
+  const failed = (result.assertions ?? []).filter((a) => !a.ok).length;
+  if (result.assertions?.length) {
+    io.out(`expected outcome: ${result.assertions.length - failed} of ${result.assertions.length} hold`);
+    for (const a of result.assertions) io.out(`  ${a.ok ? 'ok    ' : 'FAILED'} ${a.description}${a.detail ? `: found ${a.detail}` : ''}`);
+  }
   if (typeof args.options.trace === 'string') {
     writeFileAtomic(args.options.trace, result.events.map(formatEvent).join('\n') + '\n');
     if (!quiet) io.out(`trace written to ${args.options.trace} (${result.events.length} events)`);
@@ -39,5 +50,5 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     writeFileAtomic(args.options.perfetto, JSON.stringify(toPerfetto(result.events)));
     if (!quiet) io.out(`Perfetto trace written to ${args.options.perfetto}`);
   }
-  return result.problems.length ? 1 : 0;
+  return result.problems.length || failed ? 1 : 0;
 }

@@ -1,0 +1,190 @@
+/**
+ * Runs of pageserver scenarios (`taskmgr-pageserver/1`) for the Lab: the pageserver
+ * model (electron/pageserver) with its disk and remote storage, processes that exit,
+ * crash and restart within one run, narrated phases and expected outcomes. The
+ * same parts as electron/pageserver/scenario-run.ts and scenario-run-live.ts, put
+ * together so that the run is paced against the wall clock, can be stopped in the
+ * middle, takes the user's commands, and restarts a dead process on request, from
+ * the same disk and in the same log: the crash-safe attach demonstration.
+ *
+ * Commands act on the current process's task manager; when the process has exited
+ * or crashed they fail with a message that says to restart it.
+ */
+import type { PageserverScenario } from '../../shared/scenario/pageserver-types';
+import type { TraceEvent } from '../../shared/trace/events';
+import { EventLog } from '../core/event-log';
+import { TaskManager } from '../core/task-manager';
+import type { ExpectationResult } from '../pageserver/expectations';
+import { type LabHost, PageserverLab } from '../pageserver/lab';
+import { checkRemaining, configOf, driveLab, simLabHost } from '../pageserver/scenario-run';
+import { WORKLOADS_MODULE } from '../pageserver/scenario-run-live';
+import { PAGESERVER_WORKLOADS } from '../pageserver/workloads';
+import { PoolExecutor } from '../pools/pool-executor';
+import { makeBodyResolver } from '../scenario/bodies';
+import { WallClock } from '../scenario/wall-clock';
+import { SimExecutor } from '../sim/sim-executor';
+import { LabError } from './errors';
+import type { LivePools } from './live-session';
+import { outsideAnyTask, pacedRun, type RunSession, type SessionOptions, stopMessage } from './session';
+
+export class NoProcessError extends LabError {
+  constructor() {
+    super('the pageserver process is not running (restart it)');
+  }
+}
+
+function currentManager(lab: PageserverLab): TaskManager {
+  const ps = lab.current;
+  if (!ps) throw new NoProcessError();
+  return ps.manager;
+}
+
+/** What a user's stop leaves in the log; the expectations are not checked (the run did not get there). */
+function stopRun(log: EventLog, lab: PageserverLab): void {
+  const ps = lab.current;
+  if (ps) stopMessage(log, ps.manager);
+  else log.emit({ ev: 'log', level: 'info', task: null, message: 'run stopped from the Lab' });
+}
+
+export function startPageserverSimSession(scn: PageserverScenario, options: SessionOptions): RunSession {
+  const exec = new SimExecutor(makeBodyResolver(scn.tasks, { ...PAGESERVER_WORKLOADS, ...options.workloads }), {
+    seed: options.seed ?? scn.seed,
+    policy: options.policy,
+    workers: { ...scn.pageserver.workers, ...options.workers },
+    drainCoordinator: true,
+  });
+  const log = new EventLog(() => exec.now());
+  log.emit({ ev: 'scenario', name: scn.name, tick_ms: options.tickMs, mode: 'sim', seed: exec.seed, policy: exec.policy });
+  const lab = new PageserverLab(simLabHost(exec), configOf(scn), log);
+  let stopped = false;
+  const assertions = driveLab(scn, lab, () => exec.stop());
+  const run = pacedRun(exec, log, options.tickMs);
+  const done = run.finished.then(() => {
+    if (!stopped) checkRemaining(scn, lab, assertions);
+  });
+
+  return {
+    mode: 'sim',
+    seed: exec.seed,
+    events: log.events,
+    subscribe: (listener) => log.subscribe(listener),
+    done,
+    get running() {
+      return run.running;
+    },
+    problems: exec.problems,
+    apply: (fn) => run.apply(() => fn(currentManager(lab))),
+    async stop() {
+      if (run.running) {
+        stopped = true;
+        await run.apply(() => stopRun(log, lab));
+      }
+      run.halt();
+      await done;
+    },
+    async restartProcess() {
+      if (!run.running || lab.current) return false;
+      return run.apply(() => lab.start() !== null);
+    },
+  };
+}
+
+export function startPageserverLiveSession(scn: PageserverScenario, tickMs: number, pools: LivePools): RunSession {
+  const events: TraceEvent[] = [];
+  let listeners: Array<(e: TraceEvent) => void> = [];
+  const problems: string[] = [];
+  const executors: PoolExecutor[] = [];
+  const clock = new WallClock(tickMs);
+  let running = true;
+  let stopping = false;
+  let endRun!: () => void;
+  const ended = new Promise<void>((resolve) => (endRun = resolve));
+  const append = (e: TraceEvent) => {
+    if (!running) return;
+    events.push(e);
+    for (const l of listeners) l(e);
+  };
+
+  const started = (async () => {
+    const workers = await pools.ready({ ...scn.pageserver.workers });
+    if (stopping) return null;
+    const log = new EventLog(() => clock.now(), false);
+    log.subscribe(append);
+    const host: LabHost = {
+      now: () => clock.now(),
+      at: (tick, fn) => clock.at(tick, fn),
+      newManager(plog, labelSuffix) {
+        const exec = new PoolExecutor(workers, { templates: scn.tasks, tickMs, workloadsModule: pools.options.workloadsModule ?? WORKLOADS_MODULE });
+        executors.push(exec);
+        const manager = new TaskManager(plog, { labelSuffix });
+        manager.attach(exec);
+        exec.connect(manager, plog);
+        return manager;
+      },
+    };
+    const lab = new PageserverLab(host, configOf(scn), log);
+    let assertions: ExpectationResult[] = [];
+    assertions = driveLab(scn, lab, () => endRun());
+    clock.start();
+    log.emit({ ev: 'scenario', name: scn.name, tick_ms: tickMs, mode: 'live', workers: { ...workers.counts } });
+    return { log, lab, assertions: () => assertions };
+  })();
+
+  started.then(
+    (run) => {
+      if (!run) endRun();
+    },
+    (err: unknown) => {
+      const message = `the pools did not start: ${err instanceof Error ? err.message : String(err)}`;
+      problems.push(message);
+      append({ t: 0, ev: 'error', message, source: 'pools' });
+      endRun();
+    },
+  );
+
+  const done = ended.then(async () => {
+    clock.stop();
+    const run = await started.catch(() => null);
+    if (run && !stopping) checkRemaining(scn, run.lab, run.assertions());
+    for (const e of executors) {
+      e.close();
+      problems.push(...e.problems);
+    }
+    running = false;
+  });
+
+  return {
+    mode: 'live',
+    seed: null,
+    events,
+    subscribe(listener) {
+      listeners.push(listener);
+      return () => {
+        listeners = listeners.filter((l) => l !== listener);
+      };
+    },
+    done,
+    get running() {
+      return running;
+    },
+    problems,
+    async apply(fn) {
+      const run = await started;
+      if (!run) throw new LabError('the run was stopped before it began');
+      return outsideAnyTask(run.log, () => fn(currentManager(run.lab)));
+    },
+    async stop() {
+      if (!running) return done;
+      stopping = true;
+      const run = await started.catch(() => null);
+      if (run && running) outsideAnyTask(run.log, () => stopRun(run.log, run.lab));
+      endRun();
+      await done;
+    },
+    async restartProcess() {
+      const run = await started.catch(() => null);
+      if (!run || !running || run.lab.current) return false;
+      return outsideAnyTask(run.log, () => run.lab.start() !== null);
+    },
+  };
+}

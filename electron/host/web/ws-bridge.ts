@@ -1,0 +1,48 @@
+/**
+ * One browser tab's WebSocket to the Lab (shared/protocol/ws.ts): numbered requests
+ * in, answers by number out, and the Lab's pushes in between. The tab is untrusted
+ * like the Electron renderer: every frame is parsed, every request validated by the
+ * Lab, and a malformed one is answered with an error and logged, never thrown.
+ *
+ * Backpressure: the socket is a push subscriber that is `ready` only while its send
+ * buffer holds less than `maxBufferedBytes`; a tab that cannot keep up gets its
+ * events coalesced into fewer, larger batches instead of growing the buffer.
+ */
+import { WebSocket } from 'ws';
+import type { LabRequestType, LabResult } from '../../../shared/protocol/lab';
+import { parseClientFrame, type ServerFrame } from '../../../shared/protocol/ws';
+import type { Lab } from '../lab';
+
+export interface BridgeOptions {
+  /** Pushes wait while more than this is queued on the socket (default 1 MiB). */
+  maxBufferedBytes?: number;
+  log?: (line: string) => void;
+}
+
+export function bridgeSocket(ws: WebSocket, lab: Lab, options: BridgeOptions = {}): void {
+  const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const send = (frame: ServerFrame) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+  };
+  const unsubscribe = lab.addSink({
+    send: (push) => send({ push }),
+    ready: () => ws.readyState === WebSocket.OPEN && ws.bufferedAmount < maxBuffered,
+  });
+  ws.on('close', unsubscribe);
+  ws.on('error', unsubscribe);
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) {
+      log('taskmgr-lab serve: rejected a binary frame');
+      return;
+    }
+    let frame: { id: number; req: unknown };
+    try {
+      frame = parseClientFrame(data.toString());
+    } catch (err) {
+      log(`taskmgr-lab serve: rejected a malformed frame: ${(err as Error).message}`);
+      return;
+    }
+    void lab.handleRaw(frame.req).then((result: LabResult<LabRequestType>) => send({ id: frame.id, result }));
+  });
+}
