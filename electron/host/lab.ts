@@ -75,7 +75,7 @@ type Handlers = {
   [K in LabRequestType]: (req: Extract<LabRequest, { type: K }>) => LabResponses[K] | Promise<LabResponses[K]>;
 };
 
-const SERIAL: ReadonlySet<LabRequestType> = new Set(['run', 'stop', 'restart', 'inject', 'shutdownTasks', 'shutdownPageserver', 'openRecording']);
+const SERIAL: ReadonlySet<LabRequestType> = new Set(['run', 'stop', 'restart', 'inject', 'shutdownTasks', 'shutdownPageserver', 'pageserver', 'openRecording']);
 
 export class Lab implements LabApi {
   readonly library: ScenarioLibrary;
@@ -243,6 +243,12 @@ export class Lab implements LabApi {
           return true;
         }),
       };
+    },
+    pageserver: async (req) => {
+      const s = this.runningSession();
+      if (!s.pageserver) throw new LabError('this run is not a pageserver scenario: open one from the library (for example pageserver-demo)');
+      await s.pageserver(req.action);
+      return { done: true };
     },
     events: (req) => {
       const all = this.events();

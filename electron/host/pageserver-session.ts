@@ -10,13 +10,14 @@
  * Commands act on the current process's task manager; when the process has exited
  * or crashed they fail with a message that says to restart it.
  */
-import type { PageserverScenario } from '../../shared/scenario/pageserver-types';
+import type { PageserverAction } from '../../shared/protocol/lab';
+import type { PageserverScenario, PageserverStep } from '../../shared/scenario/pageserver-types';
 import type { TraceEvent } from '../../shared/trace/events';
 import { EventLog } from '../core/event-log';
 import { TaskManager } from '../core/task-manager';
 import type { ExpectationResult } from '../pageserver/expectations';
 import { type LabHost, PageserverLab } from '../pageserver/lab';
-import { checkRemaining, configOf, driveLab, simLabHost } from '../pageserver/scenario-run';
+import { checkRemaining, configOf, driveLab, performPageserverStep, simLabHost } from '../pageserver/scenario-run';
 import { WORKLOADS_MODULE } from '../pageserver/scenario-run-live';
 import { PAGESERVER_WORKLOADS } from '../pageserver/workloads';
 import { PoolExecutor } from '../pools/pool-executor';
@@ -86,7 +87,14 @@ export function startPageserverSimSession(scn: PageserverScenario, options: Sess
       if (!run.running || lab.current) return false;
       return run.apply(() => lab.start() !== null);
     },
+    pageserver: (action) => run.apply(() => performAction(lab, action)),
   };
+}
+
+/** A user's operation, performed as the scenario step it mirrors, now. */
+function performAction(lab: PageserverLab, action: PageserverAction): void {
+  if (!lab.current) throw new NoProcessError();
+  performPageserverStep(lab, { ...action, at: 0 } as PageserverStep);
 }
 
 export function startPageserverLiveSession(scn: PageserverScenario, tickMs: number, pools: LivePools): RunSession {
@@ -114,7 +122,7 @@ export function startPageserverLiveSession(scn: PageserverScenario, tickMs: numb
       now: () => clock.now(),
       at: (tick, fn) => clock.at(tick, fn),
       newManager(plog, labelSuffix) {
-        const exec = new PoolExecutor(workers, { templates: scn.tasks, tickMs, workloadsModule: pools.options.workloadsModule ?? WORKLOADS_MODULE });
+        const exec = new PoolExecutor(workers, { templates: scn.tasks, tickMs, workloadsModule: pools.options.workloadsModule ?? WORKLOADS_MODULE, now: () => clock.logicalEpochMs() });
         executors.push(exec);
         const manager = new TaskManager(plog, { labelSuffix });
         manager.attach(exec);
@@ -185,6 +193,11 @@ export function startPageserverLiveSession(scn: PageserverScenario, tickMs: numb
       const run = await started.catch(() => null);
       if (!run || !running || run.lab.current) return false;
       return outsideAnyTask(run.log, () => run.lab.start() !== null);
+    },
+    async pageserver(action) {
+      const run = await started;
+      if (!run) throw new LabError('the run was stopped before it began');
+      outsideAnyTask(run.log, () => performAction(run.lab, action));
     },
   };
 }

@@ -12,6 +12,7 @@
  * wall, then the command runs, then the pacer is woken again so that the scheduler
  * runs whatever the command made ready.
  */
+import type { PageserverAction } from '../../shared/protocol/lab';
 import type { RuntimeName } from '../../shared/model';
 import type { RunMode } from '../../shared/protocol/lab';
 import type { AnyScenario } from '../../shared/scenario/pageserver-parse';
@@ -48,6 +49,8 @@ export interface RunSession {
    * has exited or crashed (pageserver scenarios only); false if it cannot.
    */
   restartProcess?(): Promise<boolean>;
+  /** Performs an operation on the pageserver model (pageserver scenarios only). */
+  pageserver?(action: PageserverAction): Promise<void>;
 }
 
 /** Starts a run of a scenario (of either format) in one mode. */

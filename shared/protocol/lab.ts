@@ -45,6 +45,14 @@ export interface LabStatus {
   tickMs: number;
 }
 
+/** An operation on the running pageserver model (pageserver scenarios only), as a scenario step without its tick. */
+export type PageserverAction =
+  | { do: 'attach' | 'detach'; tenant: string }
+  | { do: 'create_timeline' | 'delete_timeline' | 'gc' | 'checkpoint' | 'compact'; tenant: string; timeline: string }
+  | { do: 'signal'; signal: 'SIGINT' | 'SIGTERM' | 'SIGQUIT' }
+  | { do: 'crash' }
+  | { do: 'inject_into'; kind: TaskKind; tenant: string | null; timeline: string | null; fault: 'panic' | 'error'; message: string };
+
 export type LabRequest =
   | { type: 'status' }
   | { type: 'listScenarios' }
@@ -55,6 +63,7 @@ export type LabRequest =
   | { type: 'inject'; task: string; fault: 'panic' | 'error'; message: string }
   | { type: 'shutdownTasks'; label: string; kind: TaskKind | null; tenant: string | null; timeline: string | null }
   | { type: 'shutdownPageserver'; exitCode: number }
+  | { type: 'pageserver'; action: PageserverAction }
   /** Events from index `from` on (to catch up after a reconnect). */
   | { type: 'events'; from: number }
   /** The current log as a JSONL recording (the renderer saves or downloads it). */
@@ -76,6 +85,7 @@ export interface LabResponses {
   inject: { applied: boolean };
   shutdownTasks: { label: string };
   shutdownPageserver: { started: boolean };
+  pageserver: { done: true };
   events: { from: number; events: TraceEvent[] };
   recording: { filename: string; text: string };
   openRecording: { events: number; truncated: boolean };
@@ -168,6 +178,9 @@ export function validateLabRequest(raw: unknown): LabRequest {
     case 'shutdownPageserver':
       only(r, ['type', 'exitCode']);
       return { type: 'shutdownPageserver', exitCode: int(r.exitCode, 'exitCode', -2147483648, 2147483647) };
+    case 'pageserver':
+      only(r, ['type', 'action']);
+      return { type: 'pageserver', action: validatePageserverAction(r.action) };
     case 'events':
       only(r, ['type', 'from']);
       return { type: 'events', from: int(r.from, 'from', 0, Number.MAX_SAFE_INTEGER) };
@@ -176,5 +189,45 @@ export function validateLabRequest(raw: unknown): LabRequest {
       return { type: 'openRecording', text: str(r.text, 'text', MAX_TEXT * 8), filename: str(r.filename, 'filename') };
     default:
       throw new Error(`type: unknown request ${JSON.stringify(r.type)}`);
+  }
+}
+
+function validatePageserverAction(raw: unknown): PageserverAction {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('action: expected an object');
+  const a = raw as Record<string, unknown>;
+  switch (a.do) {
+    case 'attach':
+    case 'detach':
+      only(a, ['do', 'tenant']);
+      return { do: a.do, tenant: str(a.tenant, 'action.tenant') };
+    case 'create_timeline':
+    case 'delete_timeline':
+    case 'gc':
+    case 'checkpoint':
+    case 'compact':
+      only(a, ['do', 'tenant', 'timeline']);
+      return { do: a.do, tenant: str(a.tenant, 'action.tenant'), timeline: str(a.timeline, 'action.timeline') };
+    case 'signal':
+      only(a, ['do', 'signal']);
+      if (a.signal !== 'SIGINT' && a.signal !== 'SIGTERM' && a.signal !== 'SIGQUIT') throw new Error('action.signal: expected SIGINT, SIGTERM or SIGQUIT');
+      return { do: 'signal', signal: a.signal };
+    case 'crash':
+      only(a, ['do']);
+      return { do: 'crash' };
+    case 'inject_into': {
+      only(a, ['do', 'kind', 'tenant', 'timeline', 'fault', 'message']);
+      if (!isTaskKind(a.kind)) throw new Error(`action.kind: unknown task kind ${JSON.stringify(a.kind)}`);
+      if (a.fault !== 'panic' && a.fault !== 'error') throw new Error('action.fault: expected "panic" or "error"');
+      return {
+        do: 'inject_into',
+        kind: a.kind,
+        tenant: optStr(a.tenant, 'action.tenant'),
+        timeline: optStr(a.timeline, 'action.timeline'),
+        fault: a.fault,
+        message: str(a.message, 'action.message', 1000),
+      };
+    }
+    default:
+      throw new Error(`action.do: unknown pageserver action ${JSON.stringify(a.do)}`);
   }
 }

@@ -160,6 +160,29 @@ describe('Lab: pageserver scenarios', () => {
   });
 });
 
+describe('Lab: pageserver operations from the UI', () => {
+  it('detaches a tenant, injects by kind and crashes the process of a running pageserver scenario', async () => {
+    ok(await lab.handle({ type: 'run', scenario: { library: 'pageserver-demo' }, mode: 'sim', tickMs: 5 }));
+    await until(has((e) => e.ev === 'tenant_state' && e.tenant === 't1' && e.state === 'Active'));
+    ok(await lab.handle({ type: 'pageserver', action: { do: 'detach', tenant: 't1' } }));
+    await until(has((e) => e.ev === 'tenant_state' && e.tenant === 't1' && e.state === 'Paused'));
+    await until(has((e) => e.ev === 'http' && e.request.includes('detach') && e.phase === 'response'));
+    ok(await lab.handle({ type: 'pageserver', action: { do: 'inject_into', kind: 'Compaction', tenant: 't2', timeline: null, fault: 'panic', message: 'from the UI' } }));
+    await until(has((e) => e.ev === 'exit' && e.outcome === 'panic' && e.message === 'from the UI'));
+    ok(await lab.handle({ type: 'pageserver', action: { do: 'crash' } }));
+    await until(has((e) => e.ev === 'process_signal' && e.signal === 'SIGKILL'));
+    expect(await lab.handle({ type: 'pageserver', action: { do: 'detach', tenant: 't2' } })).toEqual({ ok: false, error: expect.stringContaining('restart it') });
+    ok(await lab.handle({ type: 'stop' }));
+  });
+
+  it('refuses a pageserver operation on a plain task_mgr scenario, and a malformed one', async () => {
+    ok(await lab.handle({ type: 'run', scenario: { text: SLOW, filename: 'slow.json' }, mode: 'sim', tickMs: 5 }));
+    expect(await lab.handle({ type: 'pageserver', action: { do: 'crash' } })).toEqual({ ok: false, error: expect.stringContaining('not a pageserver scenario') });
+    const bad = await lab.handleRaw({ type: 'pageserver', action: { do: 'format_disk' } });
+    expect(bad).toEqual({ ok: false, error: expect.stringContaining('unknown pageserver action') });
+  });
+});
+
 describe('Lab: recordings', () => {
   it('records every run append-only, flushed within a second, and saves it atomically at the end', async () => {
     const recDir = join(dir, 'rec');
