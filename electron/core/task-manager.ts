@@ -371,13 +371,7 @@ export class TaskManager implements TaskHost, CallHost {
   processExit(code: number): void {
     if (this.isExited) return;
     this.log.emit({ ev: 'process_exit', code });
-    this.exitCode = code;
-    this.log.close();
-    for (const t of this.registry.values()) {
-      this.log.epilogue({ ev: 'exit', task: t.label, outcome: 'killed', message: null });
-    }
-    this.exec.kill();
-    for (const l of this.exitListeners) l(code);
+    this.endProcess(code);
   }
 
   /**
@@ -390,6 +384,11 @@ export class TaskManager implements TaskHost, CallHost {
   processCrash(code: number, crash: { runtime: RuntimeName; worker: number; pid: number | null; exit_code: number | null; signal: string | null }): void {
     if (this.isExited) return;
     this.log.emit({ ev: 'process_crash', ...crash });
+    this.endProcess(code);
+  }
+
+  /** The end of the process, however it came: the log closes, the tasks still registered are killed. */
+  private endProcess(code: number): void {
     this.exitCode = code;
     this.log.close();
     for (const t of this.registry.values()) {
