@@ -3,6 +3,7 @@
  * and policy, the tick length, and the worker counts; read once, checked once.
  */
 import { RUNTIME_NAMES, type RuntimeName } from '../../shared/model';
+import type { LogLevel } from '../../shared/trace/events';
 import type { WorkerPools } from '../pools/worker-pools';
 import type { SchedulingPolicy } from '../sim/sim-executor';
 import type { OptionKind, ParsedArgs } from './args';
@@ -14,6 +15,7 @@ export const RUN_OPTION_SPEC: Record<string, OptionKind> = {
   policy: 'string',
   'tick-ms': 'number',
   workers: 'int',
+  'log-level': 'string',
 };
 
 export interface RunOptions {
@@ -24,6 +26,8 @@ export interface RunOptions {
   policy: SchedulingPolicy;
   tickMs: number;
   workers: Partial<Record<RuntimeName, number>>;
+  /** The lowest level of log lines recorded (info by default, as the pageserver). */
+  logLevel: LogLevel;
   /** Live pools shared by several runs (conform starts them once for every scenario). */
   pools?: WorkerPools;
 }
@@ -41,5 +45,7 @@ export function readRunOptions(args: ParsedArgs, defaults: { tickMs: number }): 
     if ((o.workers as number) < 1) throw new UsageError('--workers: must be at least 1');
     for (const r of RUNTIME_NAMES) workers[r] = o.workers as number;
   }
-  return { mode, seed: (o.seed as number | undefined) ?? 1, seedGiven: o.seed !== undefined, policy, tickMs, workers };
+  const logLevel = (o['log-level'] as string | undefined) ?? 'info';
+  if (!['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError(`--log-level: expected trace, debug, info, warn or error, got "${logLevel}"`);
+  return { logLevel: logLevel as LogLevel, mode, seed: (o.seed as number | undefined) ?? 1, seedGiven: o.seed !== undefined, policy, tickMs, workers };
 }

@@ -5,7 +5,9 @@
  * subscribe; recordings, the CLI's timeline, the UI and conformance traces all read
  * the same events.
  */
-import type { TraceEvent, UnstampedEvent } from '../../shared/trace/events';
+import type { LogLevel, TraceEvent, UnstampedEvent } from '../../shared/trace/events';
+
+const RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
 
 export type Listener = (event: TraceEvent) => void;
 
@@ -14,11 +16,18 @@ export class EventLog {
   private listeners: Listener[] = [];
   /** Once closed (process exit), only events marked as epilogue are still taken. */
   private closed = false;
+  /** `log` events below this level are not recorded, as RUST_LOG filters the seed's lines. */
+  private minRank = RANK.info;
 
   constructor(
     private clock: () => number,
     private keep = true,
   ) {}
+
+  /** The pageserver logs at `info` by default; `debug` adds the seed's "Starting task" lines. */
+  setLogLevel(level: LogLevel): void {
+    this.minRank = RANK[level];
+  }
 
   setClock(clock: () => number): void {
     this.clock = clock;
@@ -33,6 +42,7 @@ export class EventLog {
     const stamped = event as TraceEvent;
     stamped.t = this.clock();
     if (this.closed) return stamped;
+    if (stamped.ev === 'log' && RANK[stamped.level] < this.minRank) return stamped;
     if (this.keep) this.events.push(stamped);
     for (const l of this.listeners) l(stamped);
     return stamped;

@@ -12,7 +12,7 @@
  */
 import type { RuntimeName } from '../../shared/model';
 import type { Scenario } from '../../shared/scenario/types';
-import type { TraceEvent } from '../../shared/trace/events';
+import type { LogLevel, TraceEvent } from '../../shared/trace/events';
 import { EventLog } from '../core/event-log';
 import { TaskManager } from '../core/task-manager';
 import type { ProcessLauncher } from '../pools/launcher';
@@ -37,6 +37,8 @@ export interface LiveRunOptions {
   batching?: boolean;
   /** Keep the events in memory (default true). */
   keepEvents?: boolean;
+  /** The lowest level of `log` events recorded (default info, as the pageserver's RUST_LOG). */
+  logLevel?: LogLevel;
   /** Pools already started: the run uses them and leaves them running. */
   pools?: WorkerPools;
   /** A module exporting `workloads` for named workload bodies (absolute path). */
@@ -66,6 +68,7 @@ export async function runScenarioLive(scenario: Scenario, options: LiveRunOption
       now: () => clock.logicalEpochMs(),
     });
     const log = new EventLog(() => clock.now(), options.keepEvents ?? true);
+    if (options.logLevel) log.setLogLevel(options.logLevel);
     if (options.onEvent) log.subscribe(options.onEvent);
     const manager = new TaskManager(log);
     manager.attach(exec);

@@ -4,7 +4,7 @@
  */
 import type { RuntimeName } from '../../shared/model';
 import type { Scenario } from '../../shared/scenario/types';
-import type { TraceEvent } from '../../shared/trace/events';
+import type { LogLevel, TraceEvent } from '../../shared/trace/events';
 import { EventLog } from '../core/event-log';
 import { TaskManager } from '../core/task-manager';
 import { type SchedulingPolicy, SimExecutor } from '../sim/sim-executor';
@@ -21,6 +21,8 @@ export interface SimRunOptions {
   workloads?: Record<string, Workload>;
   /** Called for every event as it is appended. */
   onEvent?: (e: TraceEvent) => void;
+  /** The lowest level of `log` events recorded (default info, as the pageserver's RUST_LOG). */
+  logLevel?: LogLevel;
   /** Keep the events in memory (default true); false for long benchmarks with onEvent. */
   keepEvents?: boolean;
 }
@@ -41,6 +43,7 @@ export async function runScenarioSim(scenario: Scenario, options: SimRunOptions 
     workers: options.workers,
   });
   const log = new EventLog(() => exec.now(), options.keepEvents ?? true);
+  if (options.logLevel) log.setLogLevel(options.logLevel);
   if (options.onEvent) log.subscribe(options.onEvent);
   const manager = new TaskManager(log, { victimOrder: (v) => exec.victimOrder(v) });
   manager.attach(exec);

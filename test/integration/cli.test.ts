@@ -53,6 +53,16 @@ describe('taskmgr-lab run', () => {
     expect(cmp.trim()).toBe('conforms');
   });
 
+  it('records the seed\'s debug lines only with --log-level debug, as RUST_LOG would', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'run-'));
+    const info = join(dir, 'info.jsonl');
+    const debug = join(dir, 'debug.jsonl');
+    await cli('run', join(CONFORMANCE, 'outcomes.json'), '--quiet', '--trace', info);
+    await cli('run', join(CONFORMANCE, 'outcomes.json'), '--quiet', '--trace', debug, '--log-level', 'debug');
+    expect(readFileSync(info, 'utf8')).not.toContain('Starting task');
+    expect(readFileSync(debug, 'utf8')).toContain("Starting task 'compaction'");
+  });
+
   it('rejects each malformed scenario with one line naming the path, and exit code 2', async () => {
     const expected = JSON.parse(readFileSync(join(MALFORMED, 'expected.json'), 'utf8')) as Record<string, string>;
     const files = readdirSync(MALFORMED).filter((f) => f !== 'expected.json');
