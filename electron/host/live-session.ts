@@ -11,7 +11,6 @@
  */
 import { RUNTIME_NAMES, type RuntimeName } from '../../shared/model';
 import type { Scenario } from '../../shared/scenario/types';
-import type { TraceEvent } from '../../shared/trace/events';
 import { EventLog } from '../core/event-log';
 import { TaskManager } from '../core/task-manager';
 import type { ProcessLauncher } from '../pools/launcher';
@@ -19,8 +18,8 @@ import { PoolExecutor } from '../pools/pool-executor';
 import { DEFAULT_WORKERS_PER_POOL, WorkerPools } from '../pools/worker-pools';
 import { driveScenario } from '../scenario/driver';
 import { WallClock } from '../scenario/wall-clock';
-import { LabError } from './errors';
-import { outsideAnyTask, type RunSession, stopMessage } from './session';
+import { liveSession } from './live-frame';
+import { type RunSession, stopMessage } from './session';
 
 export interface LivePoolsOptions {
   /** How workers start: `utilityProcess` in Electron, `child_process.fork` elsewhere (the default). */
@@ -73,89 +72,30 @@ function sameCounts(pools: WorkerPools, wanted: Partial<Record<RuntimeName, numb
 }
 
 export function startLiveSession(scenario: Scenario, tickMs: number, pools: LivePools): RunSession {
-  const events: TraceEvent[] = [];
-  let listeners: Array<(e: TraceEvent) => void> = [];
-  const problems: string[] = [];
   const clock = new WallClock(tickMs);
-  let running = true;
-  let stopping = false;
-  let endRun!: () => void;
-  const ended = new Promise<void>((resolve) => (endRun = resolve));
-
-  const append = (e: TraceEvent) => {
-    if (!running) return;
-    events.push(e);
-    for (const l of listeners) l(e);
-  };
-
-  const started = (async () => {
+  return liveSession(clock, async (frame) => {
     const workers = await pools.ready();
-    if (stopping) return null;
+    if (frame.stopping) return null;
     // Logical time: a sleep counts from when its cause was due, not from when a late message arrived.
     const exec = new PoolExecutor(workers, { templates: scenario.tasks, tickMs, now: () => clock.logicalEpochMs() });
     const log = new EventLog(() => clock.now(), false);
-    log.subscribe(append);
+    log.subscribe(frame.append);
     const manager = new TaskManager(log);
     manager.attach(exec);
     exec.connect(manager, log);
-    manager.onProcessExit(() => endRun());
-    exec.onClose(() => endRun()); // the pools were stopped under the run
-    driveScenario(manager, scenario, clock, () => endRun());
+    manager.onProcessExit(frame.endRun);
+    exec.onClose(frame.endRun); // the pools were stopped under the run
+    driveScenario(manager, scenario, clock, frame.endRun);
     clock.start();
     log.emit({ ev: 'scenario', name: scenario.name, tick_ms: tickMs, mode: 'live', workers: { ...workers.counts } });
-    return { exec, log, manager };
-  })();
-
-  started.then(
-    (run) => {
-      if (!run) endRun();
-    },
-    (err: unknown) => {
-      const message = `the pools did not start: ${err instanceof Error ? err.message : String(err)}`;
-      problems.push(message);
-      append({ t: 0, ev: 'error', message, source: 'pools' });
-      endRun();
-    },
-  );
-
-  const done = ended.then(async () => {
-    clock.stop();
-    const run = await started.catch(() => null);
-    if (run) {
-      run.exec.close();
-      problems.push(...run.exec.problems);
-    }
-    running = false;
+    return {
+      log,
+      manager: () => manager,
+      stopMessage: () => stopMessage(log, manager),
+      finish() {
+        exec.close();
+        return exec.problems;
+      },
+    };
   });
-
-  const session: RunSession = {
-    mode: 'live',
-    seed: null,
-    events,
-    subscribe(listener) {
-      listeners.push(listener);
-      return () => {
-        listeners = listeners.filter((l) => l !== listener);
-      };
-    },
-    done,
-    get running() {
-      return running;
-    },
-    problems,
-    async apply(fn) {
-      const run = await started;
-      if (!run) throw new LabError('the run was stopped before it began');
-      return outsideAnyTask(run.log, () => fn(run.manager));
-    },
-    async stop() {
-      if (!running) return done;
-      stopping = true;
-      const run = await started.catch(() => null);
-      if (run && running) outsideAnyTask(run.log, () => stopMessage(run.log, run.manager));
-      endRun();
-      await done;
-    },
-  };
-  return session;
 }

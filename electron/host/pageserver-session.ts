@@ -12,10 +12,8 @@
  */
 import type { PageserverAction } from '../../shared/protocol/lab';
 import type { PageserverScenario, PageserverStep } from '../../shared/scenario/pageserver-types';
-import type { TraceEvent } from '../../shared/trace/events';
 import { EventLog } from '../core/event-log';
 import { TaskManager } from '../core/task-manager';
-import type { ExpectationResult } from '../pageserver/expectations';
 import { type LabHost, PageserverLab } from '../pageserver/lab';
 import { checkRemaining, configOf, driveLab, performPageserverStep, simLabHost } from '../pageserver/scenario-run';
 import { WORKLOADS_MODULE } from '../pageserver/scenario-run-live';
@@ -26,7 +24,8 @@ import { WallClock } from '../scenario/wall-clock';
 import { SimExecutor } from '../sim/sim-executor';
 import { LabError } from './errors';
 import type { LivePools } from './live-session';
-import { outsideAnyTask, pacedRun, type RunSession, type SessionOptions, stopMessage } from './session';
+import { liveSession } from './live-frame';
+import { pacedRun, type RunSession, type SessionOptions, stopMessage } from './session';
 
 export class NoProcessError extends LabError {
   constructor() {
@@ -98,31 +97,23 @@ function performAction(lab: PageserverLab, action: PageserverAction): void {
 }
 
 export function startPageserverLiveSession(scn: PageserverScenario, tickMs: number, pools: LivePools): RunSession {
-  const events: TraceEvent[] = [];
-  let listeners: Array<(e: TraceEvent) => void> = [];
-  const problems: string[] = [];
-  const executors: PoolExecutor[] = [];
   const clock = new WallClock(tickMs);
-  let running = true;
-  let stopping = false;
-  let endRun!: () => void;
-  const ended = new Promise<void>((resolve) => (endRun = resolve));
-  const append = (e: TraceEvent) => {
-    if (!running) return;
-    events.push(e);
-    for (const l of listeners) l(e);
-  };
-
-  const started = (async () => {
+  const executors: PoolExecutor[] = [];
+  return liveSession(clock, async (frame) => {
     const workers = await pools.ready({ ...scn.pageserver.workers });
-    if (stopping) return null;
+    if (frame.stopping) return null;
     const log = new EventLog(() => clock.now(), false);
-    log.subscribe(append);
+    log.subscribe(frame.append);
     const host: LabHost = {
       now: () => clock.now(),
       at: (tick, fn) => clock.at(tick, fn),
       newManager(plog, labelSuffix) {
-        const exec = new PoolExecutor(workers, { templates: scn.tasks, tickMs, workloadsModule: pools.options.workloadsModule ?? WORKLOADS_MODULE, now: () => clock.logicalEpochMs() });
+        const exec = new PoolExecutor(workers, {
+          templates: scn.tasks,
+          tickMs,
+          workloadsModule: pools.options.workloadsModule ?? WORKLOADS_MODULE,
+          now: () => clock.logicalEpochMs(),
+        });
         executors.push(exec);
         const manager = new TaskManager(plog, { labelSuffix });
         manager.attach(exec);
@@ -131,73 +122,22 @@ export function startPageserverLiveSession(scn: PageserverScenario, tickMs: numb
       },
     };
     const lab = new PageserverLab(host, configOf(scn), log);
-    let assertions: ExpectationResult[] = [];
-    assertions = driveLab(scn, lab, () => endRun());
+    const assertions = driveLab(scn, lab, frame.endRun);
     clock.start();
     log.emit({ ev: 'scenario', name: scn.name, tick_ms: tickMs, mode: 'live', workers: { ...workers.counts } });
-    return { log, lab, assertions: () => assertions };
-  })();
-
-  started.then(
-    (run) => {
-      if (!run) endRun();
-    },
-    (err: unknown) => {
-      const message = `the pools did not start: ${err instanceof Error ? err.message : String(err)}`;
-      problems.push(message);
-      append({ t: 0, ev: 'error', message, source: 'pools' });
-      endRun();
-    },
-  );
-
-  const done = ended.then(async () => {
-    clock.stop();
-    const run = await started.catch(() => null);
-    if (run && !stopping) checkRemaining(scn, run.lab, run.assertions());
-    for (const e of executors) {
-      e.close();
-      problems.push(...e.problems);
-    }
-    running = false;
+    return {
+      log,
+      manager: () => currentManager(lab),
+      stopMessage: () => stopRun(log, lab),
+      finish(stopped) {
+        if (!stopped) checkRemaining(scn, lab, assertions);
+        return executors.flatMap((e) => {
+          e.close();
+          return e.problems;
+        });
+      },
+      restartProcess: () => !lab.current && lab.start() !== null,
+      pageserver: (action) => performAction(lab, action),
+    };
   });
-
-  return {
-    mode: 'live',
-    seed: null,
-    events,
-    subscribe(listener) {
-      listeners.push(listener);
-      return () => {
-        listeners = listeners.filter((l) => l !== listener);
-      };
-    },
-    done,
-    get running() {
-      return running;
-    },
-    problems,
-    async apply(fn) {
-      const run = await started;
-      if (!run) throw new LabError('the run was stopped before it began');
-      return outsideAnyTask(run.log, () => fn(currentManager(run.lab)));
-    },
-    async stop() {
-      if (!running) return done;
-      stopping = true;
-      const run = await started.catch(() => null);
-      if (run && running) outsideAnyTask(run.log, () => stopRun(run.log, run.lab));
-      endRun();
-      await done;
-    },
-    async restartProcess() {
-      const run = await started.catch(() => null);
-      if (!run || !running || run.lab.current) return false;
-      return outsideAnyTask(run.log, () => run.lab.start() !== null);
-    },
-    async pageserver(action) {
-      const run = await started;
-      if (!run) throw new LabError('the run was stopped before it began');
-      outsideAnyTask(run.log, () => performAction(run.lab, action));
-    },
-  };
 }

@@ -80,10 +80,13 @@ describe('Lab: live mode', () => {
     await until(() => !lab.status().running);
   });
 
-  it('runs a pageserver scenario live, its workloads in the workers, and stops it', async () => {
+  it('runs a pageserver scenario live, its workloads in the workers, detaches a tenant from the UI, and stops it', async () => {
     ok(await lab.handle({ type: 'run', scenario: { library: 'pageserver-demo' }, mode: 'live', tickMs: 10 }));
     await until(has((e) => e.ev === 'start' && 'pid' in e && typeof e.pid === 'number'));
     await until(has((e) => e.ev === 'process_start'));
+    await until(has((e) => e.ev === 'tenant_state' && e.tenant === 't1' && e.state === 'Active'));
+    ok(await lab.handle({ type: 'pageserver', action: { do: 'detach', tenant: 't1' } }));
+    await until(has((e) => e.ev === 'tenant_state' && e.tenant === 't1' && e.state === 'Paused'));
     expect(ok(await lab.handle({ type: 'stop' })).running).toBe(false);
     expect(lab.events().slice(-1)[0]).toMatchObject({ ev: 'end' });
   });
