@@ -1,6 +1,10 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Renderer tests (test/unit/renderer-*.test.ts) mount Vue components; each of them
+  // picks the happy-dom environment with a `// @vitest-environment happy-dom` line.
+  plugins: [vue()],
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     testTimeout: 30_000,

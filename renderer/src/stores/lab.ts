@@ -1,0 +1,229 @@
+/**
+ * The connection to the Lab: which transport, its status, and every command the
+ * renderer sends. Results are data (`{ ok, value | error }`): a failed command becomes
+ * a notice, never an exception in a view.
+ *
+ * It also keeps the events store in step with the Lab's log: pushes are appended in
+ * order; a gap (a missed push, a reconnect) is filled with an `events` request from
+ * the last index held; a status that reports fewer events than held means the Lab
+ * started a new log, which is then fetched from 0.
+ */
+import { defineStore } from 'pinia';
+import { markRaw, ref, shallowRef } from 'vue';
+import type { LabApi, LabPush, LabRequest, LabRequestType, LabResult, LabStatus, RunMode, ScenarioSource } from '../../../shared/protocol/lab';
+import type { TaskKind } from '../../../shared/model/task-kind';
+import type { LabTransport } from '../api/pick-lab';
+import type { ConnectionState } from '../api/ws-lab';
+import { useEventsStore } from './events';
+
+export interface Notice {
+  id: number;
+  level: 'info' | 'error';
+  text: string;
+}
+
+/** Recordings larger than this are parsed in the page instead of sent to the backend. */
+export const LOCAL_PARSE_BYTES = 8 * 1024 * 1024;
+
+export const useLabStore = defineStore('lab', () => {
+  const api = shallowRef<LabApi | null>(null);
+  const transport = ref<LabTransport>('offline');
+  const connection = ref<ConnectionState>('connecting');
+  const status = ref<LabStatus | null>(null);
+  const notices = ref<Notice[]>([]);
+  let noticeId = 0;
+  let catchingUp = false;
+  let unsubscribe: (() => void) | null = null;
+
+  function notify(level: Notice['level'], text: string): void {
+    const n = { id: ++noticeId, level, text };
+    notices.value = [...notices.value.slice(-4), n];
+    setTimeout(() => dismiss(n.id), level === 'error' ? 12_000 : 5000);
+  }
+  function dismiss(id: number): void {
+    notices.value = notices.value.filter((n) => n.id !== id);
+  }
+
+  async function call<T extends LabRequestType>(req: Extract<LabRequest, { type: T }>, quiet = false): Promise<LabResult<T>> {
+    const a = api.value;
+    if (!a) return { ok: false, error: 'not connected' };
+    let r: LabResult<T>;
+    try {
+      r = await a.request(req);
+    } catch (err) {
+      r = { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    if (!r.ok && !quiet) notify('error', `${req.type}: ${r.error}`);
+    return r;
+  }
+
+  /**
+   * Fetches the Lab's log from `from` (0 with reset: a new log). The Lab answers in
+   * slices (at most 200k events each): ask again until an answer comes back empty.
+   */
+  async function catchUp(from: number, reset: boolean): Promise<void> {
+    if (catchingUp) return;
+    catchingUp = true;
+    try {
+      const events = useEventsStore();
+      let next = from;
+      let first = true;
+      for (;;) {
+        const r = await call({ type: 'events', from: next }, true);
+        if (!r.ok) return;
+        if (events.source !== 'lab') {
+          events.labBehind = true;
+          return;
+        }
+        const batch = r.value.events;
+        if (first && reset) events.reset(batch);
+        else if (batch.length > 0 && !events.appendFromLab(r.value.from, batch)) return;
+        first = false;
+        if (batch.length === 0) return;
+        next = r.value.from + batch.length;
+      }
+    } finally {
+      catchingUp = false;
+    }
+  }
+
+  let behindTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function onPush(push: LabPush): void {
+    const events = useEventsStore();
+    if (push.type === 'status') {
+      status.value = push.status;
+      events.setRunning(push.status.running && (push.status.mode === 'sim' || push.status.mode === 'live'));
+      if (events.source !== 'lab') return;
+      if (push.status.events < events.length) {
+        void catchUp(0, true);
+      } else if (push.status.events > events.length && behindTimer === null) {
+        // Pushes may still be on their way: look again shortly before fetching.
+        const held = events.length;
+        behindTimer = setTimeout(() => {
+          behindTimer = null;
+          if (events.source === 'lab' && events.length === held && (status.value?.events ?? 0) > held) void catchUp(held, false);
+        }, 400);
+      }
+      return;
+    }
+    if (push.type !== 'events' || !Array.isArray(push.events)) return;
+    if (catchingUp) return; // the catch-up answer holds these events
+    if (events.source !== 'lab') {
+      events.labBehind = true;
+      return;
+    }
+    if (push.reset) {
+      if (push.from === 0) events.reset(push.events);
+      else void catchUp(0, true);
+      return;
+    }
+    if (!events.appendFromLab(push.from, push.events)) void catchUp(events.length, false);
+  }
+
+  /** Connects the store to a Lab API and loads its current log. */
+  async function init(a: LabApi, t: LabTransport, onConnection?: (listen: (s: ConnectionState) => void) => void): Promise<void> {
+    unsubscribe?.();
+    api.value = markRaw(a);
+    transport.value = t;
+    connection.value = t === 'offline' ? 'closed' : 'open';
+    onConnection?.((s) => (connection.value = s));
+    // The Lab sends a new subscriber its whole log (a reset push) and its status; the
+    // status check in onPush fetches anything that does not arrive.
+    unsubscribe = a.subscribe(onPush);
+    if (t === 'offline') return;
+    const s = await call({ type: 'status' }, true);
+    if (s.ok) onPush({ type: 'status', status: s.value });
+  }
+
+  /** Leaves a recording opened in the page and shows the Lab's log again. */
+  async function backToLab(): Promise<void> {
+    const events = useEventsStore();
+    events.reset([], 'lab');
+    events.labBehind = false;
+    if (transport.value !== 'offline') await catchUp(0, true);
+  }
+
+  // ---- commands ----------------------------------------------------------------
+
+  async function run(scenario: ScenarioSource, mode: RunMode, opts: { seed?: number; policy?: 'fifo' | 'random'; tickMs?: number } = {}): Promise<boolean> {
+    const events = useEventsStore();
+    if (events.source !== 'lab') events.reset([], 'lab');
+    const r = await call({ type: 'run', scenario, mode, ...opts });
+    if (r.ok) {
+      status.value = r.value;
+      events.setRunning(r.value.running);
+      notify('info', `running ${r.value.title ?? 'scenario'} (${mode})`);
+    }
+    return r.ok;
+  }
+  async function stop(): Promise<void> {
+    const r = await call({ type: 'stop' });
+    if (r.ok) onPush({ type: 'status', status: r.value });
+  }
+  async function restart(): Promise<void> {
+    const r = await call({ type: 'restart' });
+    if (r.ok) onPush({ type: 'status', status: r.value });
+  }
+  async function inject(task: string, fault: 'panic' | 'error', message: string): Promise<boolean> {
+    const r = await call({ type: 'inject', task, fault, message });
+    if (r.ok && !r.value.applied) notify('error', `inject ${fault}: ${task} is not running`);
+    return r.ok && r.value.applied;
+  }
+  async function shutdownTasks(label: string, kind: TaskKind | null, tenant: string | null, timeline: string | null): Promise<boolean> {
+    const r = await call({ type: 'shutdownTasks', label, kind, tenant, timeline });
+    if (r.ok) notify('info', `shutdown_tasks "${r.value.label}" started`);
+    return r.ok;
+  }
+  async function shutdownPageserver(exitCode: number): Promise<boolean> {
+    const r = await call({ type: 'shutdownPageserver', exitCode });
+    if (r.ok) notify('info', r.value.started ? `pageserver shutdown (exit code ${exitCode}) started` : 'the pageserver is already shutting down');
+    return r.ok;
+  }
+
+  /**
+   * Opens a recording: small files through the Lab (it becomes the Lab's replay, and
+   * the Lab can save or export it), big ones streamed in the page.
+   */
+  async function openRecording(file: Blob, filename: string): Promise<boolean> {
+    const events = useEventsStore();
+    if (file.size <= LOCAL_PARSE_BYTES && transport.value !== 'offline') {
+      const text = await file.text();
+      events.reset([], 'lab');
+      const r = await call({ type: 'openRecording', text, filename });
+      if (!r.ok) return false;
+      if (r.value.truncated) notify('info', `${filename}: the last line was cut off and was dropped`);
+      await catchUp(0, true);
+      return true;
+    }
+    try {
+      const r = await events.openBlob(file, filename);
+      if (r.truncated) notify('info', `${filename}: the last line was cut off and was dropped`);
+      return true;
+    } catch (err) {
+      notify('error', `${filename}: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
+
+  return {
+    api,
+    transport,
+    connection,
+    status,
+    notices,
+    notify,
+    dismiss,
+    call,
+    init,
+    catchUp,
+    backToLab,
+    run,
+    stop,
+    restart,
+    inject,
+    shutdownTasks,
+    shutdownPageserver,
+    openRecording,
+  };
+});
