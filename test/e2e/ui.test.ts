@@ -6,7 +6,7 @@
  * at the signal and see the stuck view name it, save the recording, reopen it and
  * step backwards. Every view is photographed under test-results/e2e/.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,6 +178,45 @@ describe('TaskMgr Lab in the browser mode', () => {
     await shot('pools-live');
     await show('timeline');
     await shot('timeline-live');
+  });
+
+  it('operates a pageserver scenario: detach a tenant, crash the process and restart it', async () => {
+    await show('scenarios');
+    await page.click('[data-testid=scenario-pageserver-demo]');
+    await page.click('[data-testid=mode-sim]');
+    // 100 ms a tick: the scenario's own SIGTERM (tick 400) comes after the steps below.
+    await page.fill('[data-testid=tick-ms]', '100');
+    await page.click('[data-testid=run]');
+    await show('pageserver');
+    const tenantState = (t: string) => `[data-tenant="${t}"] [data-testid=ps-tenant-state]`;
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === 'Active', tenantState('t1'), { timeout: 30_000 });
+    expect(await page.innerText('[data-testid=ps-process]')).toContain('process 1 running');
+
+    await page.click('[data-tenant="t1"] [data-testid=ps-detach]');
+    await page.waitForFunction((sel) => {
+      const el = document.querySelector(sel);
+      return el === null || el.textContent?.trim() === 'Paused (Stopping)';
+    }, tenantState('t1'), { timeout: 20_000 });
+    if (await page.locator(tenantState('t1')).count()) expect(await page.locator('[data-tenant="t1"] [data-testid=ps-detached]').count()).toBe(1);
+    expect(await page.innerText(tenantState('t2'))).toBe('Active');
+
+    await page.click('[data-testid=ps-crash]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=ps-process]')?.textContent?.includes('crashed'), null, { timeout: 20_000 });
+    expect(await page.innerText('[data-testid=ps-process]')).toContain('process 1 crashed');
+
+    await page.click('[data-testid=ps-restart]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=ps-process]')?.textContent?.includes('process 2 running'), null, { timeout: 20_000 });
+    // Process 2 loads t2 from the same disk; the detached t1 is gone from it.
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === 'Active', tenantState('t2'), { timeout: 20_000 });
+    // For the picture: wait until every tenant process 2 found on disk has loaded.
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid=ps-tenant-state]')].every((el) => !['Loading', 'Attaching'].includes(el.textContent?.trim() ?? '')),
+      null,
+      { timeout: 20_000 },
+    );
+    expect(await page.locator('[data-testid=ps-error]').count()).toBe(0);
+    await shot('pageserver');
+    copyFileSync(resultPath('pageserver.png'), resolve(ROOT, 'docs/screenshots/pageserver.png'));
   });
 
   it('logged no errors in the page', () => {

@@ -165,7 +165,7 @@ describe('the app with a fake Lab', () => {
     const { wrapper, ui } = await setup();
     cleanup = () => wrapper.unmount();
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    for (const v of ['tasks', 'timeline', 'pools', 'shutdown', 'log', 'scenarios', 'recording'] as const) {
+    for (const v of ['tasks', 'timeline', 'pools', 'shutdown', 'log', 'scenarios', 'recording', 'pageserver'] as const) {
       ui.show(v);
       await flushPromises();
       expect(wrapper.find('main').element.children.length, v).toBe(1);

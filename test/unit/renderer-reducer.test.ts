@@ -237,3 +237,19 @@ describe('recording files', () => {
     expect([odd.a[1], odd.str(odd.task[1])]).toEqual([3, 'q"r']);
   });
 });
+
+describe('a restarted pageserver process', () => {
+  it('clears what the title bar says of the process that crashed', () => {
+    const lines = [
+      { t: 0, ev: 'scenario', name: 'restart', tick_ms: 10 },
+      { t: 0, ev: 'process_start', process: 1, label_suffix: '' },
+      { t: 5, ev: 'process_crash', runtime: 'background', worker: 0, pid: 7, exit_code: null, signal: 'SIGKILL' },
+      { t: 6, ev: 'process_exit', code: 137 },
+      { t: 9, ev: 'process_start', process: 2, label_suffix: ' @2' },
+    ];
+    const text = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const st = storeOf(text);
+    expect(reduceStore(st, 4).process).toMatchObject({ exitCode: 137, crash: { signal: 'SIGKILL' } });
+    expect(reduceStore(st).process).toMatchObject({ exitCode: null, exitT: null, crash: null });
+  });
+});

@@ -359,11 +359,16 @@ export function reduce(s: LabState, st: EventStore, i: number): void {
     }
     case EV.log:
     case EV.pool_stats:
+    case EV.unknown_text:
+      // A restarted pageserver is a new process: what the title bar says of the old one no longer holds.
+      if ((st.peek(i) as unknown as Fields).ev === 'process_start') {
+        s.process = { shutdownT: null, shutdownCode: null, shutdownCause: null, exitT: null, exitCode: null, crash: null };
+      }
+      break;
     case EV.snapshot:
     case EV.kind:
     case EV.check:
     case EV.unknown:
-    case EV.unknown_text:
     case EV.narration:
     case EV.lint:
       // Nothing in the reduced state (the indexes and the views read them).

@@ -10,7 +10,7 @@
  */
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
-import type { LabApi, LabPush, LabRequest, LabRequestType, LabResult, LabStatus, RunMode, ScenarioSource } from '../../../shared/protocol/lab';
+import type { LabApi, LabPush, LabRequest, PageserverAction, LabRequestType, LabResult, LabStatus, RunMode, ScenarioSource } from '../../../shared/protocol/lab';
 import type { TaskKind } from '../../../shared/model/task-kind';
 import type { LabTransport } from '../api/pick-lab';
 import type { ConnectionState } from '../api/ws-lab';
@@ -161,9 +161,16 @@ export const useLabStore = defineStore('lab', () => {
     const r = await call({ type: 'stop' });
     if (r.ok) onPush({ type: 'status', status: r.value });
   }
-  async function restart(): Promise<void> {
-    const r = await call({ type: 'restart' });
+  /** Restarts the run's crashed or exited pageserver process (or the last scenario); returns the error, if any. */
+  async function restart(quiet = false): Promise<string | null> {
+    const r = await call({ type: 'restart' }, quiet);
     if (r.ok) onPush({ type: 'status', status: r.value });
+    return r.ok ? null : r.error;
+  }
+  /** An operation on the running pageserver model; returns the error, if any (the caller shows it). */
+  async function pageserver(action: PageserverAction): Promise<string | null> {
+    const r = await call({ type: 'pageserver', action }, true);
+    return r.ok ? null : r.error;
   }
   async function inject(task: string, fault: 'panic' | 'error', message: string): Promise<boolean> {
     const r = await call({ type: 'inject', task, fault, message });
@@ -221,6 +228,7 @@ export const useLabStore = defineStore('lab', () => {
     run,
     stop,
     restart,
+    pageserver,
     inject,
     shutdownTasks,
     shutdownPageserver,
