@@ -29,6 +29,11 @@ export class EventLog {
     this.minRank = RANK[level];
   }
 
+  /** Would a `log` event of this level be recorded? (Saves building lines nobody keeps.) */
+  wants(level: LogLevel): boolean {
+    return RANK[level] >= this.minRank;
+  }
+
   setClock(clock: () => number): void {
     this.clock = clock;
   }
