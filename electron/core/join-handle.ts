@@ -6,7 +6,8 @@
  * victim's exit and the trace keeps the seed's order (exit, then shutdown_end).
  */
 export class JoinHandle {
-  private waiters: Array<() => void> = [];
+  /** Allocated on the first waiter: most tasks end without anyone waiting for them. */
+  private waiters: Array<() => void> | null = null;
   done = false;
 
   onDone(waiter: () => void): () => void {
@@ -14,9 +15,9 @@ export class JoinHandle {
       waiter();
       return () => {};
     }
-    this.waiters.push(waiter);
+    (this.waiters ??= []).push(waiter);
     return () => {
-      this.waiters = this.waiters.filter((w) => w !== waiter);
+      this.waiters = this.waiters?.filter((w) => w !== waiter) ?? null;
     };
   }
 
@@ -24,7 +25,7 @@ export class JoinHandle {
     if (this.done) return;
     this.done = true;
     const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
+    this.waiters = null;
+    if (waiters) for (const w of waiters) w();
   }
 }

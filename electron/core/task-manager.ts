@@ -126,16 +126,8 @@ export class TaskManager implements TaskHost, CallHost {
       name: task.name,
       shutdown_process_on_error: task.shutdownProcessOnError,
     });
-    this.exec.start({
-      id,
-      label,
-      name: task.name,
-      kind: task.kind,
-      runtime: task.runtime,
-      tenant: task.tenant,
-      timeline: task.timeline,
-      body: task.body,
-    });
+    // The record has every field of a StartRequest; executors only read it.
+    this.exec.start(task);
     task.joinHandle = completion;
     return id;
   }
