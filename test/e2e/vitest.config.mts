@@ -10,7 +10,7 @@ export default defineConfig({
   root: import.meta.dirname + '/../..',
   test: {
     // The docs' screenshots are retaken on demand (npm run docs:screenshots), not in every test run.
-    include: process.env.DOCS_SCREENSHOTS ? ['test/e2e/docs-screenshots.test.ts'] : ['test/e2e/**/*.test.ts'],
+    include: ['test/e2e/**/*.test.ts'],
     exclude: process.env.DOCS_SCREENSHOTS ? [] : ['test/e2e/docs-screenshots.test.ts'],
     environment: 'node',
     fileParallelism: false,
