@@ -149,7 +149,9 @@ export class TaskManager implements TaskHost, CallHost {
     if (!task || this.isExited) return;
     task.started = true;
     task.worker = placement.worker;
-    this.log.emit({ ev: 'start', task: task.label, runtime: task.runtime, worker: placement.worker, ...(placement.pid !== undefined ? { pid: placement.pid } : {}) });
+    const start: Parameters<EventLog['emit']>[0] & { pid?: number } = { ev: 'start', task: task.label, runtime: task.runtime, worker: placement.worker };
+    if (placement.pid !== undefined) start.pid = placement.pid;
+    this.log.emit(start);
     if (this.log.wants('debug')) this.log.emit({ ev: 'log', level: 'debug', task: task.label, message: `Starting task '${task.name}'` });
   }
 
@@ -295,9 +297,7 @@ export class TaskManager implements TaskHost, CallHost {
     for (const call of this.calls) if (call.caller === task && call.state === 'waiting') call.abandon();
     this.log.emit({ ev: 'exit', task: task.label, outcome, message: outcome === 'ok' ? null : message });
     this.registry.delete(id);
-    const where = `tenant_id: ${fmtOpt(task.tenant)}, timeline_id: ${fmtOpt(task.timeline)}`;
     const escalate = task.shutdownProcessOnError && outcome !== 'ok';
-    const prefix = escalate ? 'Shutting down: task' : 'Task';
     if (outcome === 'ok') {
       if (this.log.wants('debug')) this.log.emit({ ev: 'log', level: 'debug', task: task.label, message: `Task '${task.name}' exited normally` });
     } else {
@@ -307,6 +307,8 @@ export class TaskManager implements TaskHost, CallHost {
         const thread = RUNTIME_THREAD_NAMES[task.runtime];
         this.log.emit({ ev: 'log', level: 'error', task: task.label, message: `thread '${thread}' panicked at '${message}'` });
       }
+      const where = `tenant_id: ${fmtOpt(task.tenant)}, timeline_id: ${fmtOpt(task.timeline)}`;
+      const prefix = escalate ? 'Shutting down: task' : 'Task';
       const what = outcome === 'error' ? `exited with error: ${message}` : 'panicked: Any { .. }';
       this.log.emit({ ev: 'log', level: 'error', task: task.label, message: `${prefix} '${task.name}' ${where} ${what}` });
     }
