@@ -5,6 +5,9 @@
  */
 import { parseScenarioValue } from '../shared/scenario/parse';
 import type { Scenario } from '../shared/scenario/types';
+import { EventLog } from '../electron/core/event-log';
+import type { Executor, SpawnSpec } from '../electron/core/executor';
+import { TaskManager } from '../electron/core/task-manager';
 import { runScenarioSim } from '../electron/scenario/run-sim';
 
 function build(tasks: Record<string, unknown>, steps: unknown[], end_at: number): Scenario {
@@ -21,7 +24,34 @@ function many(n: number, body: unknown[], runtime = (i: number) => ['compute_req
   return { tasks, steps };
 }
 
-export async function measureSim(): Promise<{ sim_events_per_s: number; sim_events_per_cpu_s: number; sim_tasks_per_s: number; sim_shutdown_10k_ms: number; sim_events: number }> {
+/**
+ * The coordinator alone (DESIGN.md section 6: under 100 MB for 100k registered tasks):
+ * a TaskManager whose executor keeps nothing, heap measured after `n` spawns.
+ */
+function coordinatorMemory(n: number): number {
+  const idle: Executor = { start() {}, signal() {}, inject() {}, callDone() {}, kill() {} };
+  const log = new EventLog(() => 0, false);
+  const manager = new TaskManager(log);
+  manager.attach(idle);
+  const spec = (i: number): SpawnSpec => ({
+    runtime: 'background',
+    kind: 'Compaction',
+    tenant: `tenant${i % 100}`,
+    timeline: null,
+    name: `compaction loop ${i}`,
+    shutdownProcessOnError: false,
+    body: { type: 'template', template: 'compaction' },
+  });
+  globalThis.gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  for (let i = 0; i < n; i++) manager.spawn(spec(i));
+  globalThis.gc?.();
+  const mb = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
+  if (manager.registry.size !== n) throw new Error('coordinator memory: not every task registered');
+  return +mb.toFixed(1);
+}
+
+export async function measureSim(): Promise<{ coord_mem_100k_mb: number; sim_mem_100k_mb: number; sim_events_per_s: number; sim_events_per_cpu_s: number; sim_tasks_per_s: number; sim_shutdown_10k_ms: number; sim_events: number }> {
   // Events: 2000 tasks, each 25 rounds of a 1-tick sleep and a flag check.
   const loop: unknown[] = [];
   for (let i = 0; i < 25; i++) loop.push({ op: 'sleep', ticks: 1 }, { op: 'check_shutdown' });
@@ -67,5 +97,22 @@ export async function measureSim(): Promise<{ sim_events_per_s: number; sim_even
       if (e.ev === 'shutdown_end') end = performance.now();
     },
   });
-  return { sim_events_per_s: Math.round(sim_events_per_s), sim_events_per_cpu_s: Math.round(sim_events_per_cpu_s), sim_tasks_per_s: Math.round(sim_tasks_per_s), sim_shutdown_10k_ms: +(end - begin).toFixed(1), sim_events: events };
+  // Memory: 100k registered tasks waiting on their watcher, heap measured at the end of
+  // the run (the simulator's parked bodies included: an upper bound of the coordinator's).
+  const parked = many(100_000, [{ op: 'wait_shutdown' }]);
+  const parkedScenario = build(parked.tasks, parked.steps, 10);
+  globalThis.gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  let heapAtEnd = 0;
+  await runScenarioSim(parkedScenario, {
+    keepEvents: false,
+    onEvent: (e) => {
+      if (e.ev !== 'end') return;
+      globalThis.gc?.();
+      heapAtEnd = process.memoryUsage().heapUsed;
+    },
+  });
+  const sim_mem_100k_mb = +((heapAtEnd - heap0) / 2 ** 20).toFixed(1);
+
+  return { coord_mem_100k_mb: coordinatorMemory(100_000), sim_mem_100k_mb, sim_events_per_s: Math.round(sim_events_per_s), sim_events_per_cpu_s: Math.round(sim_events_per_cpu_s), sim_tasks_per_s: Math.round(sim_tasks_per_s), sim_shutdown_10k_ms: +(end - begin).toFixed(1), sim_events: events };
 }
