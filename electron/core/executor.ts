@@ -8,26 +8,20 @@
  * (electron/pools) implement it; nothing else in core knows which one it has.
  */
 import type { FaultKind, RuntimeName, ShutdownFilter, TaskKind, TaskOutcome } from '../../shared/model';
-import type { AwaitEvent, CheckEvent, KindEvent, LogEvent, ObserveEvent } from '../../shared/trace/events';
+import type { WireBodyEvent, WireBodySpec, WireSpawnSpec } from '../../shared/protocol/worker';
+
+// The specs below cross the process boundary to the pool workers, so their one
+// definition is the worker protocol's (shared/protocol/worker.ts).
 
 /** What a task runs: a scenario template's ops, or a named workload of the pageserver model. */
-export type BodySpec =
-  | { type: 'template'; template: string }
-  | { type: 'workload'; name: string; args?: unknown };
+export type BodySpec = WireBodySpec;
 
-/** The arguments of the seed's `spawn(runtime, kind, tenant_id, timeline_id, name, shutdown_process_on_error, future)`. */
-export interface SpawnSpec {
-  runtime: RuntimeName;
-  kind: TaskKind;
-  tenant: string | null;
-  timeline: string | null;
-  /** The name given to `spawn` (the seed logs it). */
-  name: string;
-  /** The task's name in the trace (a template id); defaults to `name`, made unique. */
-  label?: string;
-  shutdownProcessOnError: boolean;
-  body: BodySpec;
-}
+/**
+ * The arguments of the seed's `spawn(runtime, kind, tenant_id, timeline_id, name,
+ * shutdown_process_on_error, future)`; `label` is the task's name in the trace (a
+ * template id), defaulting to `name`, made unique.
+ */
+export type SpawnSpec = WireSpawnSpec;
 
 /** A registered task handed to the executor to run. */
 export interface StartRequest {
@@ -48,12 +42,7 @@ export interface Placement {
 }
 
 /** Events a body emits about itself; the coordinator adds `t` and `task`. */
-export type BodyEvent =
-  | Omit<ObserveEvent, 't' | 'task'>
-  | Omit<CheckEvent, 't' | 'task'>
-  | Omit<KindEvent, 't' | 'task'>
-  | Omit<AwaitEvent, 't' | 'task'>
-  | Omit<LogEvent, 't' | 'task'>;
+export type BodyEvent = WireBodyEvent;
 
 export interface Executor {
   /** Places and starts a registered task. Must not run the body synchronously. */

@@ -1,25 +1,17 @@
 /**
  * The coordinator's registry entry: the seed's `PageServerTask` with its
- * `MutableTaskState`, plus what the Lab shows (runtime, worker, parent).
+ * `MutableTaskState`, plus what the Lab shows (runtime, worker, parent). It is a
+ * `StartRequest` too: the record itself is what the executor is handed.
  */
-import type { RuntimeName, TaskKind } from '../../shared/model';
-import type { BodySpec } from './executor';
+import type { StartRequest } from './executor';
 import type { JoinHandle } from './join-handle';
 
-export interface TaskRecord {
-  id: number;
-  /** The task's name in the trace (a template id, unique in a run). */
-  label: string;
-  /** The name given to `spawn`. */
-  name: string;
-  kind: TaskKind;
-  runtime: RuntimeName;
-  /** `MutableTaskState.tenant_id` / `timeline_id`: changed by `associate_with`. */
-  tenant: string | null;
-  timeline: string | null;
+export interface TaskRecord extends StartRequest {
+  // From StartRequest: id; label (the task's name in the trace, unique in a run); name
+  // (given to `spawn`); kind; runtime; body; and tenant / timeline, which are
+  // `MutableTaskState.tenant_id` / `timeline_id` here, changed by `associate_with`.
   parent: string | null;
   shutdownProcessOnError: boolean;
-  body: BodySpec;
   /** The value in the task's `watch` channel. */
   shutdownRequested: boolean;
   /** `MutableTaskState.join_handle`: taken (set to null) by the first `shutdown_tasks` that waits. */
