@@ -3,7 +3,7 @@
  * and policy, the tick length, and the worker counts; read once, checked once.
  */
 import { RUNTIME_NAMES, type RuntimeName } from '../../shared/model';
-import type { LogLevel } from '../../shared/trace/events';
+import { LOG_LEVELS, type LogLevel } from '../../shared/trace/events';
 import type { WorkerPools } from '../pools/worker-pools';
 import type { SchedulingPolicy } from '../sim/sim-executor';
 import type { OptionKind, ParsedArgs } from './args';
@@ -46,6 +46,6 @@ export function readRunOptions(args: ParsedArgs, defaults: { tickMs: number }): 
     for (const r of RUNTIME_NAMES) workers[r] = o.workers as number;
   }
   const logLevel = (o['log-level'] as string | undefined) ?? 'info';
-  if (!['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError(`--log-level: expected trace, debug, info, warn or error, got "${logLevel}"`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level: expected trace, debug, info, warn or error, got "${logLevel}"`);
   return { logLevel: logLevel as LogLevel, mode, seed: (o.seed as number | undefined) ?? 1, seedGiven: o.seed !== undefined, policy, tickMs, workers };
 }

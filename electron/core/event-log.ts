@@ -5,9 +5,9 @@
  * subscribe; recordings, the CLI's timeline, the UI and conformance traces all read
  * the same events.
  */
-import type { LogLevel, TraceEvent, UnstampedEvent } from '../../shared/trace/events';
+import { LOG_LEVELS, type LogLevel, type TraceEvent, type UnstampedEvent } from '../../shared/trace/events';
 
-const RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
+const RANK = Object.fromEntries(LOG_LEVELS.map((level, i) => [level, i])) as Record<LogLevel, number>;
 
 export type Listener = (event: TraceEvent) => void;
 

@@ -11,7 +11,7 @@
  */
 import { isRuntimeName } from '../model/runtime';
 import { isTaskKind } from '../model/task-kind';
-import type { LogLevel } from '../trace/events';
+import { LOG_LEVELS, type LogLevel } from '../trace/events';
 import {
   type CallDoneMessage,
   type ExitedMessage,
@@ -42,7 +42,7 @@ type Obj = Record<string, unknown>;
 class Bad extends Error {}
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+const LEVELS: readonly LogLevel[] = LOG_LEVELS;
 
 function fail(field: string, expected: string): never {
   throw new Bad(`${field}: expected ${expected}`);

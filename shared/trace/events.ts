@@ -13,7 +13,9 @@ import type { FlushLoopState, TenantState, TimelineState } from '../model/pagese
 import type { RuntimeName } from '../model/runtime';
 import type { TaskKind } from '../model/task-kind';
 
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+/** The levels of the seed's `tracing` lines, lowest first. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 interface Base {
   t: number;

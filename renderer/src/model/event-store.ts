@@ -17,6 +17,7 @@
  * hash table keyed by their characters, so that the scan makes a string only the
  * first time it meets a name; a column holds its id.
  */
+import { LOG_LEVELS } from '../../../shared/trace/events';
 import type { AnyEvent } from './lab-state';
 
 /** Event type codes of the `code` column, in the order of shared/trace/events.ts. */
@@ -71,7 +72,7 @@ export const LOG_LIKE: ReadonlySet<string> = new Set([
   'process_signal',
 ]);
 
-export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export const LEVELS = LOG_LEVELS;
 
 /** The level the Log view gives the pageserver model's events (kept in the `a` column). */
 function logLikeLevel(ev: string, ok: unknown): number {

@@ -6,11 +6,11 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { LogLevel } from '../../../shared/trace/events';
+import { LOG_LEVELS, type LogLevel } from '../../../shared/trace/events';
 import { LogIndex } from '../model/log-index';
 import { useEventsStore } from './events';
 
-export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+export { LOG_LEVELS };
 
 export interface LogLine {
   idx: number;
