@@ -14,9 +14,9 @@ import type { PageserverAction } from '../../shared/protocol/lab';
 import type { PageserverScenario, PageserverStep } from '../../shared/scenario/pageserver-types';
 import { EventLog } from '../core/event-log';
 import { TaskManager } from '../core/task-manager';
-import { type LabHost, PageserverLab } from '../pageserver/lab';
+import { PageserverLab } from '../pageserver/lab';
 import { checkRemaining, configOf, driveLab, performPageserverStep, simLabHost } from '../pageserver/scenario-run';
-import { WORKLOADS_MODULE } from '../pageserver/scenario-run-live';
+import { liveLabHost, WORKLOADS_MODULE } from '../pageserver/scenario-run-live';
 import { PAGESERVER_WORKLOADS } from '../pageserver/workloads';
 import { PoolExecutor } from '../pools/pool-executor';
 import { makeBodyResolver } from '../scenario/bodies';
@@ -104,23 +104,7 @@ export function startPageserverLiveSession(scn: PageserverScenario, tickMs: numb
     if (frame.stopping) return null;
     const log = new EventLog(() => clock.now(), false);
     log.subscribe(frame.append);
-    const host: LabHost = {
-      now: () => clock.now(),
-      at: (tick, fn) => clock.at(tick, fn),
-      newManager(plog, labelSuffix) {
-        const exec = new PoolExecutor(workers, {
-          templates: scn.tasks,
-          tickMs,
-          workloadsModule: pools.options.workloadsModule ?? WORKLOADS_MODULE,
-          now: () => clock.logicalEpochMs(),
-        });
-        executors.push(exec);
-        const manager = new TaskManager(plog, { labelSuffix });
-        manager.attach(exec);
-        exec.connect(manager, plog);
-        return manager;
-      },
-    };
+    const host = liveLabHost(scn, workers, clock, tickMs, pools.options.workloadsModule ?? WORKLOADS_MODULE, executors);
     const lab = new PageserverLab(host, configOf(scn), log);
     const assertions = driveLab(scn, lab, frame.endRun);
     clock.start();

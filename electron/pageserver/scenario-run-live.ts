@@ -28,6 +28,33 @@ export interface PageserverLiveOptions {
 export const WORKLOADS_MODULE = join(__dirname, 'workloads', 'module.ts');
 
 /**
+ * The LabHost of a live run: the wall clock, and for each process lifetime a new
+ * PoolExecutor on the same pools (collected in `executors`, for the caller to close).
+ * Sleeps count from when their cause was due, not from when a late message arrived.
+ */
+export function liveLabHost(
+  scn: PageserverScenario,
+  pools: WorkerPools,
+  clock: WallClock,
+  tickMs: number,
+  workloadsModule: string,
+  executors: PoolExecutor[],
+): LabHost {
+  return {
+    now: () => clock.now(),
+    at: (tick, fn) => clock.at(tick, fn),
+    newManager(plog, labelSuffix) {
+      const exec = new PoolExecutor(pools, { templates: scn.tasks, tickMs, workloadsModule, now: () => clock.logicalEpochMs() });
+      executors.push(exec);
+      const manager = new TaskManager(plog, { labelSuffix });
+      manager.attach(exec);
+      exec.connect(manager, plog);
+      return manager;
+    },
+  };
+}
+
+/**
  * Every worker loads (and compiles) the workloads module when a run begins; that can
  * take longer than many ticks. A throwaway run with one trivial task per worker,
  * awaited before time zero, keeps it out of the scenario's time.
@@ -67,19 +94,7 @@ export async function runPageserverScenarioLive(scn: PageserverScenario, options
     await warmUp(pools, tickMs);
     const log = new EventLog(() => clock.now());
     if (options.onEvent) log.subscribe(options.onEvent);
-    const host: LabHost = {
-      now: () => clock.now(),
-      at: (tick, fn) => clock.at(tick, fn),
-      newManager(plog, labelSuffix) {
-        const exec = new PoolExecutor(pools, { templates: scn.tasks, tickMs, workloadsModule: WORKLOADS_MODULE });
-        executors.push(exec);
-        const manager = new TaskManager(plog, { labelSuffix });
-        manager.attach(exec);
-        exec.connect(manager, plog);
-        return manager;
-      },
-    };
-    const lab = new PageserverLab(host, configOf(scn), log);
+    const lab = new PageserverLab(liveLabHost(scn, pools, clock, tickMs, WORKLOADS_MODULE, executors), configOf(scn), log);
     let assertions: ExpectationResult[] = [];
     const finished = new Promise<void>((resolve) => {
       assertions = driveLab(scn, lab, () => resolve());
