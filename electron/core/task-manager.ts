@@ -43,6 +43,8 @@ export class TaskManager implements TaskHost, CallHost {
   /** Every task ever spawned in this process, by id (exited ones too). */
   readonly tasks = new Map<number, TaskRecord>();
   readonly calls: ShutdownCall[] = [];
+  /** The calls a task awaits from its body; its end abandons them (FORMAT.md note 5). */
+  private awaitedBy = new Map<TaskRecord, Set<ShutdownCall>>();
   private nextTaskId = 1;
   private nextCallId = 1;
   private labels = new Map<string, number>();
@@ -249,7 +251,12 @@ export class TaskManager implements TaskHost, CallHost {
 
   shutdownTasksFrom(callerId: number, callId: number, label: string, filter: ShutdownFilter): void {
     const caller = this.tasks.get(callerId) ?? null;
-    this.shutdownTasks(label, filter, caller, () => this.exec.callDone(callerId, callId));
+    const call = this.shutdownTasks(label, filter, caller, () => this.exec.callDone(callerId, callId));
+    if (!caller || call.state !== 'waiting') return;
+    let awaited = this.awaitedBy.get(caller);
+    if (!awaited) this.awaitedBy.set(caller, (awaited = new Set()));
+    awaited.add(call);
+    call.onDone(() => awaited.delete(call));
   }
 
   private uniqueCallLabel(label: string): string {
@@ -294,7 +301,11 @@ export class TaskManager implements TaskHost, CallHost {
   exited(id: number, outcome: 'ok' | 'error' | 'panic', message: string | null): void {
     const task = this.registry.get(id);
     if (!task || this.isExited) return;
-    for (const call of this.calls) if (call.caller === task && call.state === 'waiting') call.abandon();
+    const awaited = this.awaitedBy.get(task);
+    if (awaited) {
+      this.awaitedBy.delete(task);
+      for (const call of awaited) call.abandon();
+    }
     this.log.emit({ ev: 'exit', task: task.label, outcome, message: outcome === 'ok' ? null : message });
     this.registry.delete(id);
     const escalate = task.shutdownProcessOnError && outcome !== 'ok';
