@@ -40,8 +40,6 @@ const fmtOpt = (v: string | null) => (v === null ? 'None' : `Some(${v})`);
 export class TaskManager implements TaskHost, CallHost {
   /** `TASKS`: insertion order is id order. */
   readonly registry = new Map<number, TaskRecord>();
-  /** Every task ever spawned in this process, by id (exited ones too). */
-  readonly tasks = new Map<number, TaskRecord>();
   readonly calls: ShutdownCall[] = [];
   /** The calls a task awaits from its body; its end abandons them (FORMAT.md note 5). */
   private awaitedBy = new Map<TaskRecord, Set<ShutdownCall>>();
@@ -93,7 +91,12 @@ export class TaskManager implements TaskHost, CallHost {
    * that is the same synchronous turn, so no call can find the handle missing.
    */
   spawn(spec: SpawnSpec, parent: TaskRecord | null = null): number {
-    if (this.isExited) return 0;
+    return this.spawnTask(spec, parent)?.id ?? 0;
+  }
+
+  /** `spawn`, returning the record (null once the process has exited): it may have exited already. */
+  spawnTask(spec: SpawnSpec, parent: TaskRecord | null = null): TaskRecord | null {
+    if (this.isExited) return null;
     const id = this.nextTaskId++;
     const label = this.uniqueTaskLabel(spec.label ?? spec.name, id);
     const completion = new JoinHandle();
@@ -115,7 +118,6 @@ export class TaskManager implements TaskHost, CallHost {
       worker: null,
     };
     this.registry.set(id, task);
-    this.tasks.set(id, task);
     this.log.emit({
       ev: 'spawn',
       task: label,
@@ -131,7 +133,7 @@ export class TaskManager implements TaskHost, CallHost {
     // The record has every field of a StartRequest; executors only read it.
     this.exec.start(task);
     task.joinHandle = completion;
-    return id;
+    return task;
   }
 
   private uniqueTaskLabel(wanted: string, id: number): string {
@@ -143,11 +145,11 @@ export class TaskManager implements TaskHost, CallHost {
   }
 
   spawnFrom(parentId: number, spec: SpawnSpec): number {
-    return this.spawn(spec, this.tasks.get(parentId) ?? null);
+    return this.spawn(spec, this.registry.get(parentId) ?? null);
   }
 
   started(id: number, placement: Placement): void {
-    const task = this.tasks.get(id);
+    const task = this.registry.get(id);
     if (!task || this.isExited) return;
     task.started = true;
     task.worker = placement.worker;
@@ -161,7 +163,7 @@ export class TaskManager implements TaskHost, CallHost {
 
   /** `associate_with`: overwrites both fields of the task's mutable state. */
   associate(id: number, tenant: string | null, timeline: string | null): void {
-    const task = this.tasks.get(id);
+    const task = this.registry.get(id);
     if (!task || this.isExited) return;
     task.tenant = tenant;
     task.timeline = timeline;
@@ -169,7 +171,7 @@ export class TaskManager implements TaskHost, CallHost {
   }
 
   bodyEvent(id: number, event: BodyEvent): void {
-    const task = this.tasks.get(id);
+    const task = this.registry.get(id);
     if (!task || this.isExited) return;
     // Body events are fresh objects from the executor: tag them in place rather than copy.
     (event as { task?: string }).task = task.label;
@@ -190,7 +192,7 @@ export class TaskManager implements TaskHost, CallHost {
   }
 
   serviceCall(callerId: number, callId: number, service: string, args: unknown): void {
-    const caller = this.tasks.get(callerId);
+    const caller = this.registry.get(callerId);
     if (!caller || this.isExited) return;
     const handler = this.services.get(service);
     let replied = false;
@@ -250,7 +252,7 @@ export class TaskManager implements TaskHost, CallHost {
   }
 
   shutdownTasksFrom(callerId: number, callId: number, label: string, filter: ShutdownFilter): void {
-    const caller = this.tasks.get(callerId) ?? null;
+    const caller = this.registry.get(callerId) ?? null;
     const call = this.shutdownTasks(label, filter, caller, () => this.exec.callDone(callerId, callId));
     if (!caller || call.state !== 'waiting') return;
     let awaited = this.awaitedBy.get(caller);

@@ -201,17 +201,11 @@ export class Pageserver {
 
   spawn(spec: SpawnSpec, parent: TaskRecord | null): TaskRecord | null {
     if (this.dead) return null;
-    const id = this.manager.spawn(spec, parent);
-    return this.manager.tasks.get(id) ?? null;
+    return this.manager.spawnTask(spec, parent);
   }
 
   isRegistered(task: TaskRecord): boolean {
     return this.manager.registry.has(task.id);
-  }
-
-  taskByLabel(label: string): TaskRecord | undefined {
-    for (const t of this.manager.tasks.values()) if (t.label === label) return t;
-    return undefined;
   }
 
   /** `shutdown_tasks` from coordinator code (or on behalf of `caller`), awaited. */
