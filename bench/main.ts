@@ -20,8 +20,6 @@ async function main(argv: string[]): Promise<number> {
   if (want('live')) {
     const live = await measureLive();
     Object.assign(figures, live);
-    // Budget: spawn-to-exit within 3x of the raw batched message rate, counting the messages one task needs.
-    figures.live_vs_raw_ratio = +(live.ipc_raw_msgs_per_s / live.messages_per_task / live.live_tasks_per_s).toFixed(2);
     // The same with batching off, to show what batching is worth.
     const unbatched = await measureLive({ batching: false, tasks: 5000 });
     figures.live_tasks_per_s_unbatched = unbatched.live_tasks_per_s;
