@@ -251,5 +251,8 @@ describe('a restarted pageserver process', () => {
     const st = storeOf(text);
     expect(reduceStore(st, 4).process).toMatchObject({ exitCode: 137, crash: { signal: 'SIGKILL' } });
     expect(reduceStore(st).process).toMatchObject({ exitCode: null, exitT: null, crash: null });
+    // The same events pushed by the Lab (objects, not lines).
+    expect(reduceAll(lines, 4).process).toMatchObject({ exitCode: 137, crash: { signal: 'SIGKILL' } });
+    expect(reduceAll(lines).process).toMatchObject({ exitCode: null, exitT: null, crash: null });
   });
 });

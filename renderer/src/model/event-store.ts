@@ -88,6 +88,10 @@ function logLikeLevel(ev: string, ok: unknown): number {
       return 2;
   }
 }
+/** Column `b` of an unknown_text event: 1 for `process_start` (a restarted pageserver; the reducer resets the process). */
+export const PROCESS_START = 1;
+const isProcessStart = (ev: string): number => (ev === 'process_start' ? PROCESS_START : -1);
+
 export const OUTCOMES = ['ok', 'error', 'panic', 'killed'] as const;
 export const VIAS = ['watcher', 'poll'] as const;
 export const FAULTS = ['panic', 'error'] as const;
@@ -257,9 +261,13 @@ const RBRACK = 93;
 
 const utf8 = new TextDecoder('utf-8');
 
-/** Bytes to a string: ASCII lines (nearly all of a recording) without TextDecoder's per-call cost. */
+/**
+ * Bytes to a string: short ASCII lines (most of a recording) without TextDecoder's
+ * per-call cost. Spreading bytes into arguments costs per byte, about 20x what
+ * TextDecoder does, so long lines (a shutdown_end naming 100 tasks) go to TextDecoder.
+ */
 function decodeBytes(b: Uint8Array): string {
-  if (b.length > 4096) return utf8.decode(b);
+  if (b.length > 256) return utf8.decode(b);
   for (let k = 0; k < b.length; k++) if (b[k] >= 0x80) return utf8.decode(b);
   return String.fromCharCode.apply(null, b as unknown as number[]);
 }
@@ -516,6 +524,7 @@ export class EventStore {
           break;
         case EV.unknown_text:
           a = lvl >= 0 ? lvl : logLikeLevel(ev, e.ok);
+          b = isProcessStart(ev);
           break;
         default:
           break;
@@ -749,12 +758,14 @@ export class EventStore {
     if (e0 < 0 || b[e0] !== Q || esc[K_EV]) return false;
     let code = lookupWord(EV_TABLE, b, e0 + 1, ve[K_EV] - 1);
     let unknownLevel = -1;
+    let processStart = -1;
     if (code < 0) {
       const name = utf8.decode(b.subarray(e0 + 1, ve[K_EV] - 1));
       code = vs[K_MESSAGE] >= 0 || vs[K_TEXT] >= 0 || LOG_LIKE.has(name) ? EV.unknown_text : EV.unknown;
       if (code === EV.unknown_text) {
         const lvl = this.pick(b, K_LEVEL, LEVELS);
         unknownLevel = lvl >= 0 ? lvl : logLikeLevel(name, vs[K_OK] >= 0 ? b[vs[K_OK]] === 116 : undefined);
+        processStart = isProcessStart(name);
       }
     }
     const t = this.num(b, K_T);
@@ -812,6 +823,7 @@ export class EventStore {
         break;
       case EV.unknown_text:
         a = unknownLevel;
+        bb = processStart;
         break;
       default:
         break;

@@ -22,7 +22,7 @@
 import type { RuntimeName } from '../../../shared/model/runtime';
 import type { TaskOutcome } from '../../../shared/model/outcome';
 import type { TraceEvent } from '../../../shared/trace/events';
-import { EV, type EventStore, FAULTS, OUTCOMES, VIAS } from './event-store';
+import { EV, type EventStore, FAULTS, OUTCOMES, PROCESS_START, VIAS } from './event-store';
 
 /** An event as the renderer receives it: a known TraceEvent or one of a newer kind. */
 export type AnyEvent = TraceEvent | { ev: string; t: number; [field: string]: unknown };
@@ -357,14 +357,14 @@ export function reduce(s: LabState, st: EventStore, i: number): void {
       });
       break;
     }
-    case EV.log:
-    case EV.pool_stats:
     case EV.unknown_text:
       // A restarted pageserver is a new process: what the title bar says of the old one no longer holds.
-      if ((st.peek(i) as unknown as Fields).ev === 'process_start') {
+      if (st.b[i] === PROCESS_START) {
         s.process = { shutdownT: null, shutdownCode: null, shutdownCause: null, exitT: null, exitCode: null, crash: null };
       }
       break;
+    case EV.log:
+    case EV.pool_stats:
     case EV.snapshot:
     case EV.kind:
     case EV.check:
