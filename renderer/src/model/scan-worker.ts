@@ -44,9 +44,12 @@ async function scanPart(msg: Extract<ScanIn, { type: 'part' }>): Promise<void> {
   let offset = 0; // bytes of the part read so far
   let stopped = false;
   let pending = 0;
+  let next = reader.read();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await next;
     if (done) break;
+    // Ask for the next chunk before scanning this one: the file is read while it is scanned.
+    next = reader.read();
     let chunk = value;
     const chunkAt = offset;
     offset += value.length;

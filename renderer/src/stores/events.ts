@@ -13,23 +13,24 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, triggerRef } from 'vue';
-import { EventLog, WorkerStartError } from '../model/event-log';
+import { EventLog, scanParts, WorkerStartError } from '../model/event-log';
 import type { LabState } from '../model/lab-state';
 
 export type LogSource = 'lab' | 'file';
 
 /**
  * Recording scanner workers (a file is read and tokenized off the page's thread).
- * Two are started and warmed up in the background when the app starts, and reused:
- * a cold worker runs its first second unoptimized.
+ * One per part (see scanParts) is started and warmed up in the background when the
+ * app starts, and reused: a cold worker runs its first second unoptimized.
  */
 const idleWorkers: Worker[] = [];
+const SCAN_PARTS = scanParts(typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1);
 
 function newScanWorker(): Worker {
   return new Worker(new URL('../model/scan-worker.ts', import.meta.url), { type: 'module', name: 'recording-scan' });
 }
 
-export function prestartScanWorkers(count = 2): void {
+export function prestartScanWorkers(count = SCAN_PARTS): void {
   if (typeof Worker === 'undefined') return;
   try {
     for (let k = idleWorkers.length; k < count; k++) {
@@ -56,7 +57,7 @@ function takeScanWorker(): Worker {
 function releaseScanWorker(w: Worker): void {
   w.onmessage = null;
   w.onerror = null;
-  if (idleWorkers.length < 2) idleWorkers.push(w);
+  if (idleWorkers.length < SCAN_PARTS) idleWorkers.push(w);
   else w.terminate();
 }
 
@@ -204,7 +205,7 @@ export const useEventsStore = defineStore('events', () => {
     let r: { truncated: boolean };
     if (typeof Worker !== 'undefined') {
       try {
-        r = await l.appendFileInWorkers(blob, takeScanWorker, releaseScanWorker);
+        r = await l.appendFileInWorkers(blob, takeScanWorker, releaseScanWorker, SCAN_PARTS);
       } catch (err) {
         if (!(err instanceof WorkerStartError)) throw err;
         l = markRaw(new EventLog());
