@@ -38,7 +38,7 @@ const BATCH_BYTES = 512 * 1024;
 async function scanPart(msg: Extract<ScanIn, { type: 'part' }>): Promise<void> {
   const store = new EventStore();
   const size = msg.blob.size - msg.start;
-  store.beginRecording(msg.end === null ? size : msg.end - msg.start);
+  store.beginRecording(msg.end === null ? size : msg.end - msg.start, true);
   const reader = msg.blob.slice(msg.start).stream().getReader();
   let skipping = !msg.first;
   let offset = 0; // bytes of the part read so far
@@ -106,8 +106,11 @@ function warmUp(): void {
   const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
   for (let round = 0; round < 2; round++) {
     const s = new EventStore();
-    s.beginRecording(bytes.length);
-    for (let p = 0; p < bytes.length; p += 65536) s.feed(bytes.slice(p, p + 65536));
+    s.beginRecording(bytes.length, true);
+    for (let p = 0; p < bytes.length; p += 65536) {
+      s.feed(bytes.slice(p, p + 65536));
+      s.takeDelta();
+    }
     s.finishRecording();
     s.takeDelta();
   }
