@@ -4,7 +4,8 @@
  *
  * - ui_open_1m_ms: from the file input's change event (the user picked the file) to
  *   the first frame where the Tasks table shows the recording (the event count reads
- *   1,000,000 and rows are on screen). Measured with the page's own clock.
+ *   1,000,000 and rows are on screen). Measured with the page's own clock; the median
+ *   of three opens, each in a fresh page.
  * - ui_scrub_ms: the median of 20 scrubs to random events: the scrub bar's input event
  *   to the end of the next frame, with the Tasks view shown.
  *
@@ -14,6 +15,7 @@
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newPage, ROOT, startServe } from './harness';
 import { synthTrace, toJsonl } from './synth-trace';
 
@@ -21,6 +23,9 @@ export const UI_BUDGETS = { ui_open_1m_ms: 2000, ui_scrub_ms: 50 } as const;
 
 const EVENTS = 1_000_000;
 const SCRUBS = 20;
+/** Opens measured, each in a fresh page; the median is reported (the build machines are shared). */
+const OPENS = 3;
+const WARM_MS = 500;
 
 /** Writes (once) the 1M-event recording and returns its path. */
 export function benchRecording(): string {
@@ -70,33 +75,46 @@ export interface UiMeasurement {
   ui_scrub_ms: number;
 }
 
+/** Opens the recording in a fresh page: ms from the file input's change event to the first frame that shows it. */
+async function openOnce(browser: Browser, url: string, file: string): Promise<{ page: Page; ms: number }> {
+  const { page } = await newPage(browser);
+  await page.goto(url);
+  await page.click('[data-testid=nav-recording]');
+  // The page warms its scan workers when it starts: let that finish, as a user would.
+  await page.waitForTimeout(WARM_MS);
+  const input = page.locator('[data-testid=recording-file]');
+  await input.evaluate((el) => {
+    el.addEventListener('change', () => ((window as unknown as { __openT0: number }).__openT0 = performance.now()), { capture: true });
+  });
+  await input.setInputFiles(file);
+  const opened = await page.waitForFunction(
+    (n) => {
+      const count = document.querySelector('[data-testid=event-count]')?.textContent?.replace(/,/g, '');
+      if (count !== String(n) || document.querySelector('[data-task]') === null) return false;
+      return performance.now() - (window as unknown as { __openT0: number }).__openT0;
+    },
+    EVENTS,
+    { timeout: 120_000, polling: 'raf' },
+  );
+  return { page, ms: (await opened.jsonValue()) as number };
+}
+
 export async function measureUi(): Promise<UiMeasurement> {
   const file = benchRecording();
   const served = await startServe({ recordingsDir: resolve(ROOT, 'test-results/bench/recordings') });
   const browser = await launchChromium();
   try {
-    const { page } = await newPage(browser);
-    await page.goto(served.url);
-    await page.click('[data-testid=nav-recording]');
-    const input = page.locator('[data-testid=recording-file]');
-    await input.evaluate((el) => {
-      el.addEventListener('change', () => ((window as unknown as { __openT0: number }).__openT0 = performance.now()), { capture: true });
-    });
-    await input.setInputFiles(file);
-    const opened = await page.waitForFunction(
-      (n) => {
-        const count = document.querySelector('[data-testid=event-count]')?.textContent?.replace(/,/g, '');
-        if (count !== String(n) || document.querySelector('[data-task]') === null) return false;
-        return performance.now() - (window as unknown as { __openT0: number }).__openT0;
-      },
-      EVENTS,
-      { timeout: 120_000, polling: 'raf' },
-    );
-    const openMs = (await opened.jsonValue()) as number;
-
-    await page.waitForTimeout(300);
-    const scrubs = (await page.evaluate(`(${SCRUB_IN_PAGE})(${SCRUBS})`)) as number[];
-    return { ui_open_1m_ms: Math.round(openMs), ui_scrub_ms: Math.round(median(scrubs) * 10) / 10 };
+    const opens: number[] = [];
+    let last: Page | null = null;
+    for (let k = 0; k < OPENS; k++) {
+      await last?.context().close();
+      const o = await openOnce(browser, served.url, file);
+      opens.push(o.ms); if (process.env.BENCH_UI_VERBOSE) process.stderr.write(`open ${k}: ${o.ms.toFixed(0)} ms\n`);
+      last = o.page;
+    }
+    await last!.waitForTimeout(300);
+    const scrubs = (await last!.evaluate(`(${SCRUB_IN_PAGE})(${SCRUBS})`)) as number[];
+    return { ui_open_1m_ms: Math.round(median(opens)), ui_scrub_ms: Math.round(median(scrubs) * 10) / 10 };
   } finally {
     await browser.close();
     await served.stop();
