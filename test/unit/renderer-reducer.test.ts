@@ -9,7 +9,8 @@ import demoTrace from '../e2e/fixtures/demo.jsonl?raw';
 import hungTrace from '../e2e/fixtures/hung.jsonl?raw';
 import { synthTrace } from '../e2e/synth-trace';
 import { EventLog } from '../../renderer/src/model/event-log';
-import { EventStore } from '../../renderer/src/model/event-store';
+import { BufferPool } from '../../renderer/src/model/buffer-pool';
+import { type ColumnAlloc, columnBuffers, EventStore, type ScanDelta } from '../../renderer/src/model/event-store';
 import { findTask, type LabState, reduceAll as reduceStore } from '../../renderer/src/model/lab-state';
 import { eventMessage } from '../../renderer/src/model/shutdown-call';
 import { stateOf } from '../../renderer/src/model/task';
@@ -186,30 +187,38 @@ describe('recording files', () => {
     whole.appendText(text);
     const bytes = new TextEncoder().encode(text);
     const mid = bytes.indexOf(10, Math.floor(bytes.length / 2)) + 1;
-    // As a worker does: its store hands each delta's events off and reuses its columns.
-    const part = (b: Uint8Array) => {
+    // As a worker does: its store hands each delta's events off and reuses its columns,
+    // and copies the columns into buffers from its pool, which the page gives back
+    // once it has absorbed them (the first part; the second uses plain copies).
+    const pool = new BufferPool();
+    const page = new EventLog(64);
+    const part = (b: Uint8Array, alloc: ColumnAlloc | undefined, absorb: (d: ScanDelta) => void) => {
       const st = new EventStore();
       st.beginRecording(b.length, true);
-      const deltas = [];
+      let deltas = 0;
       for (let p = 0; p < b.length; p += 777) {
         st.feed(b.slice(p, p + 777));
-        if (p % (777 * 40) === 0) deltas.push(st.takeDelta());
+        if (p % (777 * 40) === 0) {
+          absorb(st.takeDelta(alloc));
+          deltas++;
+        }
       }
       const r = st.finishRecording();
-      deltas.push(st.takeDelta());
-      return { deltas, lines: st.physicalLines, truncated: r.truncated };
+      absorb(st.takeDelta(alloc));
+      return { deltas: deltas + 1, lines: st.physicalLines, truncated: r.truncated };
     };
-    const a = part(bytes.slice(0, mid));
-    const b = part(bytes.slice(mid));
-    const page = new EventLog(64);
-    for (const d of a.deltas) page.store.absorb(d);
+    const a = part(bytes.slice(0, mid), pool.take, (d) => {
+      page.store.absorb(d);
+      pool.give(columnBuffers(d));
+    });
     page.store.absorbedLines += a.lines;
     const base = page.store.baseForNextPart();
-    for (const d of b.deltas) page.store.absorb(d, base);
+    part(bytes.slice(mid), undefined, (d) => page.store.absorb(d, base));
+    expect(pool.reused).toBeGreaterThan(10);
     (page as unknown as { advance(from: number): void }).advance(0);
     expect(page.length).toBe(whole.length);
     expect(picture(page.head)).toEqual(picture(whole.head));
-    expect(a.deltas.length).toBeGreaterThan(3);
+    expect(a.deltas).toBeGreaterThan(3);
     expect(Array.from(page.store.t.subarray(0, page.length))).toEqual(Array.from(whole.store.t.subarray(0, whole.length)));
     for (const i of [0, 1, 5000, whole.length - 1]) {
       expect(page.store.get(i)).toEqual(whole.store.get(i));

@@ -10,7 +10,7 @@
  * about one task record per 12 events, and the cost of a seek to one keyframe copy
  * plus 12 x live reductions (a few milliseconds).
  */
-import { type AbsorbBase, EventStore, LineError } from './event-store';
+import { type AbsorbBase, columnBuffers, EventStore, LineError } from './event-store';
 import type { ScanIn, ScanOut } from './scan-worker';
 import { cloneState, emptyState, type LabState, reduce } from './lab-state';
 import { LogIndex } from './log-index';
@@ -147,6 +147,9 @@ export class EventLog {
           const w0 = performance.now();
           const from = this.store.length;
           this.store.absorb(out.delta, base);
+          // The columns were copied: their buffers go back to the worker for its next deltas.
+          const buffers = columnBuffers(out.delta);
+          workers[current].postMessage({ type: 'recycle', buffers } satisfies ScanIn, buffers);
           this.advance(from);
           work += performance.now() - w0;
           if (out.type === 'done') {

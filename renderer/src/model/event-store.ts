@@ -96,6 +96,28 @@ export const OUTCOMES = ['ok', 'error', 'panic', 'killed'] as const;
 export const VIAS = ['watcher', 'poll'] as const;
 export const FAULTS = ['panic', 'error'] as const;
 
+/** Where takeDelta puts a delta's columns: a buffer of at least `bytes` bytes (see BufferPool). */
+export type ColumnAlloc = (bytes: number) => ArrayBuffer;
+
+type Column = Uint8Array | Int32Array | Float64Array;
+
+/** Column `src[a, z)` in a buffer from `alloc` (a fresh copy without one). */
+function columnCopy<T extends Column>(src: T, a: number, z: number, alloc: ColumnAlloc | undefined): T {
+  if (!alloc) return src.slice(a, z) as T;
+  const Ctor = src.constructor as { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
+  const out = new Ctor(alloc((z - a) * Ctor.BYTES_PER_ELEMENT), 0, z - a);
+  out.set(src.subarray(a, z) as never);
+  return out;
+}
+
+/** The buffers of a delta's columns (not its chunks: the page keeps those). */
+export function columnBuffers(d: ScanDelta): ArrayBuffer[] {
+  const cols: Column[] = [d.code, d.t, d.task, d.a, d.b, d.lineChunk, d.lineStart, d.lineEnd, d.lineNum, d.spId, d.spKind, d.spRuntime, d.spTenant, d.spTimeline, d.spParent, d.spName, d.spSpoe];
+  const out: ArrayBuffer[] = [];
+  for (const c of cols) if (!out.includes(c.buffer as ArrayBuffer)) out.push(c.buffer as ArrayBuffer);
+  return out;
+}
+
 /** What a worker's scan of some chunks added to its store (see EventStore.takeDelta). */
 export interface ScanDelta {
   from: number;
@@ -904,8 +926,11 @@ export class EventStore {
 
   private sent = { events: 0, strings: 0, spawns: 0, chunks: 0 };
 
-  /** What this store gained since the last call (the worker side). */
-  takeDelta(): ScanDelta {
+  /**
+   * What this store gained since the last call (the worker side). With `alloc` the
+   * columns are copied into buffers it gives (recycled ones: see BufferPool).
+   */
+  takeDelta(alloc?: ColumnAlloc): ScanDelta {
     const from = this.sent.events;
     const to = this.length;
     const objs: Array<[number, AnyEvent]> = [];
@@ -914,26 +939,26 @@ export class EventStore {
     const z = to - this.shift;
     const d: ScanDelta = {
       from,
-      code: this.code.slice(a, z),
-      t: this.t.slice(a, z),
-      task: this.task.slice(a, z),
-      a: this.a.slice(a, z),
-      b: this.b.slice(a, z),
-      lineChunk: this.lineChunk.slice(a, z),
-      lineStart: this.lineStart.slice(a, z),
-      lineEnd: this.lineEnd.slice(a, z),
-      lineNum: this.lineNum.slice(a, z),
+      code: columnCopy(this.code, a, z, alloc),
+      t: columnCopy(this.t, a, z, alloc),
+      task: columnCopy(this.task, a, z, alloc),
+      a: columnCopy(this.a, a, z, alloc),
+      b: columnCopy(this.b, a, z, alloc),
+      lineChunk: columnCopy(this.lineChunk, a, z, alloc),
+      lineStart: columnCopy(this.lineStart, a, z, alloc),
+      lineEnd: columnCopy(this.lineEnd, a, z, alloc),
+      lineNum: columnCopy(this.lineNum, a, z, alloc),
       objs,
       strings: this.strings.slice(this.sent.strings),
       spawnFrom: this.sent.spawns,
-      spId: this.spId.slice(this.sent.spawns, this.spawns),
-      spKind: this.spKind.slice(this.sent.spawns, this.spawns),
-      spRuntime: this.spRuntime.slice(this.sent.spawns, this.spawns),
-      spTenant: this.spTenant.slice(this.sent.spawns, this.spawns),
-      spTimeline: this.spTimeline.slice(this.sent.spawns, this.spawns),
-      spParent: this.spParent.slice(this.sent.spawns, this.spawns),
-      spName: this.spName.slice(this.sent.spawns, this.spawns),
-      spSpoe: this.spSpoe.slice(this.sent.spawns, this.spawns),
+      spId: columnCopy(this.spId, this.sent.spawns, this.spawns, alloc),
+      spKind: columnCopy(this.spKind, this.sent.spawns, this.spawns, alloc),
+      spRuntime: columnCopy(this.spRuntime, this.sent.spawns, this.spawns, alloc),
+      spTenant: columnCopy(this.spTenant, this.sent.spawns, this.spawns, alloc),
+      spTimeline: columnCopy(this.spTimeline, this.sent.spawns, this.spawns, alloc),
+      spParent: columnCopy(this.spParent, this.sent.spawns, this.spawns, alloc),
+      spName: columnCopy(this.spName, this.sent.spawns, this.spawns, alloc),
+      spSpoe: columnCopy(this.spSpoe, this.sent.spawns, this.spawns, alloc),
       chunks: this.chunks.slice(this.sent.chunks),
     };
     this.sent = { events: to, strings: this.strings.length, spawns: this.spawns, chunks: this.chunks.length };

@@ -14,18 +14,38 @@
  * optimizes the tokenizer only after it has run a while, and a cold worker would
  * spend the first second of a big open in unoptimized code.
  */
-import { EventStore, type ScanDelta } from './event-store';
+import { BufferPool } from './buffer-pool';
+import { columnBuffers, EventStore, type ScanDelta } from './event-store';
 
-export type ScanIn = { type: 'part'; blob: Blob; start: number; end: number | null; first: boolean } | { type: 'warm' };
+export type ScanIn =
+  | { type: 'part'; blob: Blob; start: number; end: number | null; first: boolean }
+  | { type: 'warm' }
+  /** The column buffers of an absorbed delta, back from the page (see ./buffer-pool.ts). */
+  | { type: 'recycle'; buffers: ArrayBuffer[] };
 export type ScanOut =
   | { type: 'delta'; delta: ScanDelta }
   | { type: 'done'; delta: ScanDelta; truncated: boolean; lines: number }
   | { type: 'error'; message: string; line: number | null };
 
 function transferables(d: ScanDelta): Transferable[] {
-  const list: ArrayBufferLike[] = [d.code.buffer, d.t.buffer, d.task.buffer, d.a.buffer, d.b.buffer, d.lineChunk.buffer, d.lineStart.buffer, d.lineEnd.buffer, d.lineNum.buffer];
+  const list: ArrayBufferLike[] = columnBuffers(d);
   for (const c of d.chunks) if (!list.includes(c.buffer)) list.push(c.buffer);
   return list as Transferable[];
+}
+
+/** Column buffers for the deltas, recycled by the page. */
+const pool = new BufferPool();
+
+/**
+ * Lets the messages that arrived meanwhile (the page's `recycle`) be handled: reads
+ * of a file resolve as microtasks, so without this the scan would never yield.
+ */
+const yieldChannel = new MessageChannel();
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => {
+    yieldChannel.port1.onmessage = () => resolve();
+    yieldChannel.port2.postMessage(null);
+  });
 }
 
 function send(out: ScanOut, transfer: Transferable[] = []): void {
@@ -75,8 +95,9 @@ async function scanPart(msg: Extract<ScanIn, { type: 'part' }>): Promise<void> {
       pending += chunk.length;
       if (pending >= BATCH_BYTES) {
         pending = 0;
-        const delta = store.takeDelta();
+        const delta = store.takeDelta(pool.take);
         send({ type: 'delta', delta }, transferables(delta));
+        await yieldToMessages();
       }
     }
     if (stopped) {
@@ -85,7 +106,7 @@ async function scanPart(msg: Extract<ScanIn, { type: 'part' }>): Promise<void> {
     }
   }
   const { truncated } = store.finishRecording();
-  const delta = store.takeDelta();
+  const delta = store.takeDelta(pool.take);
   send({ type: 'done', delta, truncated, lines: store.physicalLines }, transferables(delta));
 }
 
@@ -119,6 +140,10 @@ function warmUp(): void {
 self.onmessage = (m: MessageEvent<ScanIn>) => {
   if (m.data.type === 'warm') {
     warmUp();
+    return;
+  }
+  if (m.data.type === 'recycle') {
+    pool.give(m.data.buffers);
     return;
   }
   scanPart(m.data).catch((err: unknown) => {
