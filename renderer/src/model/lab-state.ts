@@ -253,7 +253,8 @@ export function reduce(s: LabState, st: EventStore, i: number): void {
   if (t > s.t) s.t = t;
   const code = st.code[i];
   const taskId = st.task[i];
-  const rec = taskId >= 0 ? s.live.get(st.strings[taskId]) : undefined;
+  // Most log lines name a task, and none changes it: no lookup for them.
+  const rec = taskId >= 0 && code !== EV.log ? s.live.get(st.strings[taskId]) : undefined;
   switch (code) {
     case EV.start:
       if (!rec) break;
