@@ -145,11 +145,57 @@ interface BarPos {
   y: number;
 }
 
+/**
+ * Where each drawn bar (and call, as `call:<seq>`) is, for the arrows. Kept in flat
+ * arrays: a Map entry and an object per bar were a quarter of a 10k-bar draw, and
+ * with that many bars only the selected task's arrows are drawn. Lookups build a Map
+ * only while the bars are few; otherwise they scan (a handful of them per frame).
+ */
+class BarPositions {
+  private names: string[] = [];
+  private xs0: number[] = [];
+  private xs1: number[] = [];
+  private ys: number[] = [];
+  private map: Map<string, number> | null = null;
+
+  add(name: string, x0: number, x1: number, y: number): void {
+    this.names.push(name);
+    this.xs0.push(x0);
+    this.xs1.push(x1);
+    this.ys.push(y);
+    this.map = null;
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  get(name: string): BarPos | undefined {
+    let i: number;
+    if (this.names.length <= MAX_ARROWS) {
+      if (!this.map) {
+        this.map = new Map();
+        for (let k = 0; k < this.names.length; k++) this.map.set(this.names[k], k);
+      }
+      i = this.map.get(name) ?? -1;
+    } else {
+      i = this.names.lastIndexOf(name);
+    }
+    return i < 0 ? undefined : { x0: this.xs0[i], x1: this.xs1[i], y: this.ys[i] };
+  }
+
+  *entries(): Generator<[string, BarPos]> {
+    for (let k = 0; k < this.names.length; k++) yield [this.names[k], { x0: this.xs0[k], x1: this.xs1[k], y: this.ys[k] }];
+  }
+}
+
+const BAR_ALPHAS = [1, 0.75, 0.18] as const;
+
 export function draw(ctx: CanvasRenderingContext2D, input: DrawInput): { drawn: number } {
   const { view: v, palette: pal, layout: lay, now } = input;
   const W = v.width;
   const H = v.height;
-  ctx.clearRect(0, 0, W, H);
+  // The panel colour covers the whole (opaque) canvas: no clearRect, a full-canvas pass less.
   ctx.fillStyle = pal.panel;
   ctx.fillRect(0, 0, W, H);
   ctx.font = '11px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace';
@@ -159,7 +205,7 @@ export function draw(ctx: CanvasRenderingContext2D, input: DrawInput): { drawn: 
   const plotL = GUTTER;
   const tLeft = xToTime(v, plotL);
   const tRight = xToTime(v, W);
-  const positions = new Map<string, BarPos>();
+  const positions = new BarPositions();
   let drawn = 0;
 
   // Grid lines.
@@ -244,6 +290,35 @@ function stateColor(pal: Palette, r: TaskRec): string {
   return pal.states[stateOf(r)];
 }
 
+/**
+ * The record of each slot of a lane in one state, kept while the state stays at the
+ * same event: zooming and panning redraw the same records on every frame, and two
+ * Map lookups per bar were a quarter of a 10k-bar draw.
+ */
+const slotRecs = new WeakMap<LabState, { index: number; lanes: Map<Lane, Array<TaskRec | undefined>> }>();
+
+function recsOf(state: LabState, lane: Lane): Array<TaskRec | undefined> {
+  let cached = slotRecs.get(state);
+  if (!cached || cached.index !== state.index) {
+    cached = { index: state.index, lanes: new Map() };
+    slotRecs.set(state, cached);
+  }
+  let recs = cached.lanes.get(lane);
+  if (!recs) cached.lanes.set(lane, (recs = []));
+  // Lanes only grow: resolve the slots not seen yet in this state.
+  for (let slot = recs.length; slot < lane.names.length; slot++) recs.push(findTask(state, lane.names[slot]));
+  return recs;
+}
+
+/**
+ * The bars of one lane, then their marks. Canvas state changes cost more than the
+ * shapes (a fillStyle is parsed each time it is set): bars are grouped by colour and
+ * alpha, and every kind of mark is one path. Marks therefore lie on top of all bars.
+ * Bars snap to whole pixels (no anti-aliasing), and a bar that starts where the last
+ * one of its row and group ends extends it: zoomed out to a long run, thousands of
+ * bars are a few hundred rectangles to rasterize. Crosses are 1 px strokes: wider
+ * ones cost Skia a stroker pass each, 5 ms a frame for 1.8k of them.
+ */
 function drawLane(
   ctx: CanvasRenderingContext2D,
   input: DrawInput,
@@ -251,87 +326,127 @@ function drawLane(
   y0: number,
   tLeft: number,
   tRight: number,
-  positions: Map<string, BarPos>,
+  positions: BarPositions,
 ): number {
   const { view: v, palette: pal, state, now, cursor } = input;
+  const recs = recsOf(state, lane);
+  /** Bars by alpha (BAR_ALPHAS) and colour: x0, y, x1, ... */
+  const groups: Array<Map<string, number[]>> = BAR_ALPHAS.map(() => new Map());
+  /** Per row: the group and position of its last bar. */
+  const lastOfRow: Array<{ g: number[]; k: number } | undefined> = [];
+  const signals: number[] = [];
+  const observes: number[] = [];
+  const crosses: Record<'panic' | 'error', number[]> = { panic: [], error: [] };
+  const named: Array<{ name: string; x0: number; x1: number; y: number }> = [];
+  let selected: BarPos | null = null;
   let drawn = 0;
   const n = lane.names.length;
   for (let slot = 0; slot < n; slot++) {
     if (lane.startIdx[slot] >= cursor) break; // later slots started later still
     const start = lane.startT[slot];
     if (start > tRight) break;
-    const rec = findTask(state, lane.names[slot]);
+    const rec = recs[slot];
     if (!rec) continue;
     const end = rec.exitT ?? now;
     if (end < tLeft) continue;
-    const x0 = Math.max(GUTTER - 2, timeToX(v, start));
-    const x1 = Math.max(x0 + 1.5, timeToX(v, end));
-    const y = y0 + LANE_HEAD + lane.row[slot] * ROW_H;
+    const x0 = Math.max(GUTTER - 2, Math.round(timeToX(v, start)));
+    const x1 = Math.max(x0 + 1, Math.round(timeToX(v, end)));
+    const row = lane.row[slot];
+    const y = y0 + LANE_HEAD + row * ROW_H;
     const dim = input.highlight !== null && !input.highlight.has(rec.name);
-    ctx.globalAlpha = dim ? 0.18 : rec.outcome !== null ? 0.75 : 1;
-    ctx.fillStyle = stateColor(pal, rec);
-    ctx.fillRect(x0, y, x1 - x0, BAR_H);
+    const byColour = groups[dim ? 2 : rec.outcome !== null ? 1 : 0];
+    const colour = stateColor(pal, rec);
+    let g = byColour.get(colour);
+    if (!g) byColour.set(colour, (g = []));
+    const last = lastOfRow[row];
+    if (last !== undefined && last.g === g && x0 <= last.g[last.k + 2]) {
+      if (x1 > g[last.k + 2]) g[last.k + 2] = x1;
+    } else {
+      lastOfRow[row] = { g, k: g.length };
+      g.push(x0, y, x1);
+    }
     drawn++;
-    positions.set(rec.name, { x0, x1, y });
-    // Marks: signal (a notch on top), observe (a tick below), panic / error (a cross at the end).
-    if (rec.signalT !== null) {
-      const sx = timeToX(v, rec.signalT);
-      ctx.globalAlpha = 1;
-      ctx.fillStyle = pal.signal;
-      ctx.strokeStyle = pal.panel;
-      ctx.lineWidth = 1;
+    positions.add(rec.name, x0, x1, y);
+    if (rec.signalT !== null) signals.push(timeToX(v, rec.signalT), y);
+    if (rec.observeT !== null) observes.push(Math.round(timeToX(v, rec.observeT)) + 0.5, y);
+    if (rec.outcome === 'panic' || rec.outcome === 'error') crosses[rec.outcome].push(timeToX(v, rec.exitT ?? now), y);
+    if (rec.name === input.selected) selected = { x0, x1, y };
+    // Names on bars wide enough to hold them.
+    if (x1 - x0 > 60 && !dim) named.push({ name: rec.name, x0, x1, y });
+  }
+  groups.forEach((byColour, a) => {
+    ctx.globalAlpha = BAR_ALPHAS[a];
+    for (const [colour, g] of byColour) {
+      ctx.fillStyle = colour;
       ctx.beginPath();
+      for (let k = 0; k < g.length; k += 3) ctx.rect(g[k], g[k + 1], g[k + 2] - g[k], BAR_H);
+      ctx.fill();
+    }
+  });
+  ctx.globalAlpha = 1;
+  // Signal: a notch on top.
+  if (signals.length > 0) {
+    ctx.fillStyle = pal.signal;
+    ctx.strokeStyle = pal.panel;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let k = 0; k < signals.length; k += 2) {
+      const sx = signals[k];
+      const y = signals[k + 1];
       ctx.moveTo(sx - 4.5, y - 3);
       ctx.lineTo(sx + 4.5, y - 3);
       ctx.lineTo(sx, y + 4);
       ctx.closePath();
-      ctx.fill();
-      ctx.stroke();
     }
-    if (rec.observeT !== null) {
-      const ox = Math.round(timeToX(v, rec.observeT)) + 0.5;
-      ctx.strokeStyle = pal.observe;
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(ox, y - 1);
-      ctx.lineTo(ox, y + BAR_H + 1);
-      ctx.stroke();
-    }
-    if (rec.outcome === 'panic' || rec.outcome === 'error') {
-      const ex = timeToX(v, rec.exitT ?? now);
-      ctx.strokeStyle = pal.states[rec.outcome];
-      ctx.lineWidth = 1.8;
-      ctx.beginPath();
+    ctx.fill();
+    ctx.stroke();
+  }
+  // Observe: a tick across the bar.
+  if (observes.length > 0) {
+    ctx.fillStyle = pal.observe;
+    ctx.beginPath();
+    for (let k = 0; k < observes.length; k += 2) ctx.rect(observes[k] - 1.5, observes[k + 1] - 1, 2, BAR_H + 2);
+    ctx.fill();
+  }
+  // Panic or error: a cross at the end.
+  for (const outcome of ['panic', 'error'] as const) {
+    const xs = crosses[outcome];
+    if (xs.length === 0) continue;
+    ctx.strokeStyle = pal.states[outcome];
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let k = 0; k < xs.length; k += 2) {
+      const ex = xs[k];
+      const y = xs[k + 1];
       ctx.moveTo(ex - 3.5, y - 1.5);
       ctx.lineTo(ex + 3.5, y + BAR_H + 1.5);
       ctx.moveTo(ex + 3.5, y - 1.5);
       ctx.lineTo(ex - 3.5, y + BAR_H + 1.5);
-      ctx.stroke();
     }
-    if (rec.name === input.selected) {
-      ctx.globalAlpha = 1;
-      ctx.strokeStyle = pal.text;
-      ctx.lineWidth = 1.5;
-      ctx.strokeRect(x0 - 1.5, y - 1.5, x1 - x0 + 3, BAR_H + 3);
-    }
-    // Names on bars wide enough to hold them.
-    if (x1 - x0 > 60 && !dim) {
-      ctx.globalAlpha = 1;
-      ctx.fillStyle = '#fff';
+    ctx.stroke();
+  }
+  if (selected) {
+    ctx.strokeStyle = pal.text;
+    ctx.lineWidth = 1.5;
+    ctx.strokeRect(selected.x0 - 1.5, selected.y - 1.5, selected.x1 - selected.x0 + 3, BAR_H + 3);
+  }
+  if (named.length > 0) {
+    ctx.fillStyle = '#fff';
+    ctx.font = '9.5px system-ui, sans-serif';
+    for (const b of named) {
       ctx.save();
       ctx.beginPath();
-      ctx.rect(x0, y, x1 - x0, BAR_H);
+      ctx.rect(b.x0, b.y, b.x1 - b.x0, BAR_H);
       ctx.clip();
-      ctx.font = '9.5px system-ui, sans-serif';
-      ctx.fillText(rec.name, Math.max(x0, GUTTER) + 3, y + BAR_H / 2 + 0.5);
+      ctx.fillText(b.name, Math.max(b.x0, GUTTER) + 3, b.y + BAR_H / 2 + 0.5);
       ctx.restore();
     }
+    ctx.font = '11px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace';
   }
-  ctx.globalAlpha = 1;
   return drawn;
 }
 
-function drawCalls(ctx: CanvasRenderingContext2D, input: DrawInput, y0: number, positions: Map<string, BarPos>): void {
+function drawCalls(ctx: CanvasRenderingContext2D, input: DrawInput, y0: number, positions: BarPositions): void {
   const { view: v, palette: pal, state, now, layout: lay } = input;
   for (const c of state.calls) {
     const row = lay.callRows.get(c.seq) ?? 0;
@@ -352,7 +467,7 @@ function drawCalls(ctx: CanvasRenderingContext2D, input: DrawInput, y0: number, 
       ctx.setLineDash([]);
     }
     ctx.globalAlpha = 1;
-    positions.set(`call:${c.seq}`, { x0, x1, y });
+    positions.add(`call:${c.seq}`, x0, x1, y);
     if (x1 - x0 > 40) {
       ctx.fillStyle = '#fff';
       ctx.font = '9.5px system-ui, sans-serif';
@@ -383,31 +498,45 @@ function arrow(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: number
   ctx.fill();
 }
 
-function drawArrows(ctx: CanvasRenderingContext2D, input: DrawInput, positions: Map<string, BarPos>): void {
+function drawArrows(ctx: CanvasRenderingContext2D, input: DrawInput, positions: BarPositions): void {
   const { view: v, palette: pal, state, selected } = input;
   const many = positions.size > MAX_ARROWS;
+  if (many && selected === null) return;
   let n = 0;
   ctx.lineWidth = 1;
   // Parent -> child: from the parent's bar at the child's spawn to the child's start.
   ctx.strokeStyle = pal.muted;
   ctx.fillStyle = pal.muted;
   ctx.globalAlpha = 0.7;
-  for (const [name, p] of positions) {
-    if (name.startsWith('call:')) continue;
+  const parentArrow = (name: string, p: BarPos): boolean => {
     const rec = findTask(state, name);
-    if (!rec || rec.parent === null) continue;
-    if (many && name !== selected && rec.parent !== selected) continue;
+    if (!rec || rec.parent === null) return true;
     const pp = positions.get(rec.parent);
-    if (!pp) continue;
+    if (!pp) return true;
     const x = timeToX(v, rec.spawnT);
     arrow(ctx, Math.min(Math.max(x, pp.x0), pp.x1), pp.y + BAR_H / 2, p.x0, p.y + BAR_H / 2);
-    if (++n > MAX_ARROWS) break;
+    return ++n <= MAX_ARROWS;
+  };
+  if (!many) {
+    for (const [name, p] of positions.entries()) {
+      if (name.startsWith('call:')) continue;
+      if (!parentArrow(name, p)) break;
+    }
+  } else if (selected !== null) {
+    // Too many bars: only the selected task's arrows, to its parent and its children.
+    const sp = positions.get(selected);
+    if (sp) parentArrow(selected, sp);
+    for (const child of input.log.index.children.get(selected) ?? []) {
+      const cp = positions.get(child);
+      if (cp && !parentArrow(child, cp)) break;
+    }
   }
   // Shutdown call -> victims, at the time of the signal.
   ctx.strokeStyle = pal.call;
   ctx.fillStyle = pal.call;
   ctx.globalAlpha = 0.55;
   for (const c of state.calls) {
+    if (many && !c.victims.includes(selected!)) continue;
     const cp = positions.get(`call:${c.seq}`);
     if (!cp) continue;
     for (const victim of c.victims) {
