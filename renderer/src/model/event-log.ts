@@ -100,10 +100,10 @@ export class EventLog {
   /**
    * Appends a recording file scanned by workers (./scan-worker.ts): each worker reads
    * and tokenizes a part of the file (`maxParts` equal parts of a big one, see
-   * scanParts) while the page absorbs
-   * and reduces the batches of the first part; later parts are absorbed when the parts
-   * before them are complete. Rejects with a LineError (absolute line number) for a
-   * malformed line, or a WorkerStartError when a worker cannot run.
+   * scanParts) while the page absorbs and reduces the batches of the first part, and
+   * gives each batch's column buffers back to its worker; later parts are absorbed
+   * when the parts before them are complete. Rejects with a LineError (absolute line
+   * number) for a malformed line, or a WorkerStartError when a worker cannot run.
    */
   appendFileInWorkers(
     blob: Blob,

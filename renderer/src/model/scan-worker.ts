@@ -2,14 +2,16 @@
  * The recording scanner as a Web Worker. The page gives it a part of a recording
  * file (a Blob and a byte range); the worker reads that part itself (reading 100 MB
  * into memory is work too) and tokenizes its lines (EventStore.feed), sending back
- * after each chunk the columns, new strings, spawns and the chunk's bytes
- * (transferred, not copied) while the page reduces the previous batch. Two workers
- * take the two halves of a big file.
+ * after each batch the columns, new strings, spawns and the batch's bytes
+ * (transferred, not copied) while the page reduces the previous batch. A big file is
+ * split in parts, one worker each (see scanParts in ./event-log.ts); the columns go
+ * back to the worker once absorbed (`recycle`, ./buffer-pool.ts).
  *
  * A part starts after the first newline at or after its start (unless it is the
  * first) and ends at the first newline at or after its end (unless it is the last),
  * so that every line belongs to exactly one part.
- * Protocol: {part} in; {delta}... then {done} or {error} out. A worker is started
+ * Protocol: {part} in; {delta}... then {done} or {error} out; {recycle} in at any
+ * time. A worker is started
  * when the app starts and warmed with a small generated recording ({warm}): V8
  * optimizes the tokenizer only after it has run a while, and a cold worker would
  * spend the first second of a big open in unoptimized code.
