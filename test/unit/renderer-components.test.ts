@@ -245,3 +245,37 @@ describe('WsLab', () => {
     lab.close();
   });
 });
+
+describe('TaskFilterFields', () => {
+  it('offers None for the kind only when asked, and binds kind, tenant and timeline', async () => {
+    const { default: TaskFilterFields } = await import('../../renderer/src/components/TaskFilterFields.vue');
+    const model = { kind: 'Compaction' as string | null, tenant: '', timeline: '' };
+    const make = (anyKind: boolean) =>
+      mount(TaskFilterFields, {
+        props: {
+          anyKind,
+          tenants: ['t1', 't2'],
+          timelines: ['l1'],
+          idPrefix: 'x',
+          kind: model.kind,
+          tenant: model.tenant,
+          timeline: model.timeline,
+          'onUpdate:kind': (v: string | null) => (model.kind = v),
+          'onUpdate:tenant': (v: string) => (model.tenant = v),
+          'onUpdate:timeline': (v: string) => (model.timeline = v),
+        } as never,
+      });
+    const any = make(true);
+    expect(any.get('[data-testid=x-kind]').findAll('option')[0].text()).toBe('None (any kind)');
+    await any.get('[data-testid=x-kind]').setValue('');
+    expect(model.kind).toBeNull();
+    await any.get('[data-testid=x-tenant]').setValue('t2');
+    await any.get('[data-testid=x-timeline]').setValue('l1');
+    expect(model).toEqual({ kind: null, tenant: 't2', timeline: 'l1' });
+    expect(any.findAll('#x-tenants option').map((o) => o.attributes('value'))).toEqual(['t1', 't2']);
+    const some = make(false);
+    expect(some.get('[data-testid=x-kind]').findAll('option').map((o) => o.text())).not.toContain('None (any kind)');
+    await some.get('[data-testid=x-kind]').setValue('GarbageCollector');
+    expect(model.kind).toBe('GarbageCollector');
+  });
+});
