@@ -25,7 +25,10 @@ export class PoolWorker {
   /** Tasks ever placed here. */
   placed = 0;
   cpuMs = 0;
+  /** The worker's last event-loop delay, and the worst one since the last snapshot (stats()). */
   loopDelayMs = 0;
+  private worstDelayMs = 0;
+  private delaysSinceSnapshot = 0;
   exit: WorkerExit | null = null;
   readonly outbox: Outbox<ToWorker>;
   /** Resolves when the process has exited. */
@@ -72,13 +75,29 @@ export class PoolWorker {
     if (this.state !== 'exited') this.outbox.push(message);
   }
 
+  /** A `stats` message of the worker. */
+  noteStats(cpuMs: number, loopDelayMs: number): void {
+    this.cpuMs = cpuMs;
+    this.loopDelayMs = loopDelayMs;
+    this.worstDelayMs = this.delaysSinceSnapshot > 0 ? Math.max(this.worstDelayMs, loopDelayMs) : loopDelayMs;
+    this.delaysSinceSnapshot++;
+  }
+
+  /**
+   * The figures for a `pool_stats` event. The delay is the worst the worker reported
+   * since the last snapshot: a stall shows in the report after it (the stalled worker
+   * cannot report during it), and with the coordinator's own timer out of step the
+   * next report could replace it before any snapshot saw it.
+   */
   stats(): WorkerStats {
+    const delay = this.delaysSinceSnapshot > 0 ? this.worstDelayMs : this.loopDelayMs;
+    this.delaysSinceSnapshot = 0;
     return {
       runtime: this.runtime,
       worker: this.index,
       pid: this.pid ?? 0,
       cpu_ms: this.cpuMs,
-      loop_delay_ms: this.loopDelayMs,
+      loop_delay_ms: delay,
       tasks: this.tasks,
       placed: this.placed,
     };

@@ -334,8 +334,7 @@ export class WorkerPools {
         });
         return;
       case 'stats':
-        w.cpuMs = m.cpu_ms;
-        w.loopDelayMs = m.loop_delay_ms;
+        w.noteStats(m.cpu_ms, m.loop_delay_ms);
         return;
       case 'echo':
         this.onEcho?.(m, w);
