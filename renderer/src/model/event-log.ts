@@ -74,11 +74,12 @@ export class EventLog {
   /**
    * Appends a recording read from a file as a stream of byte chunks: each chunk is
    * scanned and reduced while the next one is read. Throws a LineError for a
-   * malformed line.
+   * malformed line. `onProgress` hears the share of `size` read so far.
    */
-  async appendStream(size: number, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<{ truncated: boolean }> {
+  async appendStream(size: number, reader: ReadableStreamDefaultReader<Uint8Array>, onProgress?: (fraction: number) => void): Promise<{ truncated: boolean }> {
     const t0 = performance.now();
     let work = 0;
+    let read = 0;
     this.store.beginRecording(size);
     for (;;) {
       const { done, value } = await reader.read();
@@ -88,6 +89,8 @@ export class EventLog {
       this.store.feed(value);
       this.advance(from);
       work += performance.now() - w0;
+      read += value.byteLength;
+      onProgress?.(Math.min(1, read / Math.max(1, size)));
     }
     const from = this.store.length;
     const r = this.store.finishRecording();
@@ -104,15 +107,18 @@ export class EventLog {
    * gives each batch's column buffers back to its worker; later parts are absorbed
    * when the parts before them are complete. Rejects with a LineError (absolute line
    * number) for a malformed line, or a WorkerStartError when a worker cannot run.
+   * `onProgress` hears the share of the file absorbed so far after each batch.
    */
   appendFileInWorkers(
     blob: Blob,
     makeWorker: () => Worker,
     release: (w: Worker) => void = (w) => w.terminate(),
     maxParts = 2,
+    onProgress?: (fraction: number) => void,
   ): Promise<{ truncated: boolean }> {
     const t0 = performance.now();
     let work = 0;
+    let absorbed = 0; // bytes of the file in the batches absorbed so far
     const size = blob.size;
     const parts = size >= 8 * 1024 * 1024 ? maxParts : 1;
     const bounds = Array.from({ length: parts }, (_, k) => Math.floor((size * k) / parts));
@@ -152,6 +158,10 @@ export class EventLog {
           workers[current].postMessage({ type: 'recycle', buffers } satisfies ScanIn, buffers);
           this.advance(from);
           work += performance.now() - w0;
+          if (onProgress) {
+            for (const c of out.delta.chunks) absorbed += c.byteLength;
+            onProgress(Math.min(1, absorbed / Math.max(1, size)));
+          }
           if (out.type === 'done') {
             truncated = out.truncated;
             this.store.absorbedLines += out.lines;

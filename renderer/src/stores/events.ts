@@ -77,6 +77,8 @@ export const useEventsStore = defineStore('events', () => {
   const truncated = ref(false);
   /** How long opening the current recording took (shown in the Recording view). */
   const openStats = ref<{ totalMs: number; detail: string } | null>(null);
+  /** A recording file being opened in the page, and the share of it read so far. */
+  const opening = ref<{ name: string; fraction: number } | null>(null);
   /** The Lab pushed events while a file was open: catch up when returning to it. */
   const labBehind = ref(false);
   const playing = ref(false);
@@ -203,16 +205,25 @@ export const useEventsStore = defineStore('events', () => {
   async function openBlob(blob: Blob, name: string): Promise<{ truncated: boolean }> {
     let l = markRaw(new EventLog());
     let r: { truncated: boolean };
-    if (typeof Worker !== 'undefined') {
-      try {
-        r = await l.appendFileInWorkers(blob, takeScanWorker, releaseScanWorker, SCAN_PARTS);
-      } catch (err) {
-        if (!(err instanceof WorkerStartError)) throw err;
-        l = markRaw(new EventLog());
-        r = await l.appendStream(blob.size, blob.stream().getReader());
+    opening.value = { name, fraction: 0 };
+    // A percent at a time: the banner need not redraw for every batch.
+    const progress = (fraction: number) => {
+      if (opening.value && fraction - opening.value.fraction >= 0.01) opening.value = { name, fraction };
+    };
+    try {
+      if (typeof Worker !== 'undefined') {
+        try {
+          r = await l.appendFileInWorkers(blob, takeScanWorker, releaseScanWorker, SCAN_PARTS, progress);
+        } catch (err) {
+          if (!(err instanceof WorkerStartError)) throw err;
+          l = markRaw(new EventLog());
+          r = await l.appendStream(blob.size, blob.stream().getReader(), progress);
+        }
+      } else {
+        r = await l.appendStream(blob.size, blob.stream().getReader(), progress);
       }
-    } else {
-      r = await l.appendStream(blob.size, blob.stream().getReader());
+    } finally {
+      opening.value = null;
     }
     stopPlayback();
     log.value = l;
@@ -314,6 +325,7 @@ export const useEventsStore = defineStore('events', () => {
     fileName,
     truncated,
     openStats,
+    opening,
     labBehind,
     playing,
     speed,
