@@ -396,9 +396,9 @@ export class EventStore {
 
   /**
    * A lossy cache in front of `table`: the id last found for a cheap hash of a name
-   * (its length and last three bytes), checked by comparing the bytes. A recording
-   * names the same few thousand tasks over and over; the full hash of every name was
-   * a third of interning.
+   * (its length, first byte and last three bytes), checked by comparing the bytes. A
+   * recording names the same few thousand tasks over and over; the full hash of every
+   * name was a third of interning.
    */
   private recent = new Int32Array(RECENT_SLOTS).fill(-1);
 
