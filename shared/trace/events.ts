@@ -306,5 +306,12 @@ export type TraceEvent =
 
 export type EventName = TraceEvent['ev'];
 
+/**
+ * An event as a reader of a log receives it (the renderer, a recording's reader): a
+ * known TraceEvent, or one of a type newer than this build, which is kept and shown
+ * rather than dropped.
+ */
+export type AnyEvent = TraceEvent | { ev: string; t: number; [field: string]: unknown };
+
 /** An event before the log stamps its time. */
 export type UnstampedEvent = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 't'> : never) : never;

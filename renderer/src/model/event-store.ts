@@ -17,8 +17,7 @@
  * hash table keyed by their characters, so that the scan makes a string only the
  * first time it meets a name; a column holds its id.
  */
-import { LOG_LEVELS } from '../../../shared/trace/events';
-import type { AnyEvent } from './lab-state';
+import { type AnyEvent, LOG_LEVELS } from '../../../shared/trace/events';
 
 /** Event type codes of the `code` column, in the order of shared/trace/events.ts. */
 export const EV = {

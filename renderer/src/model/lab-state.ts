@@ -21,11 +21,7 @@
  */
 import type { RuntimeName } from '../../../shared/model/runtime';
 import type { TaskOutcome } from '../../../shared/model/outcome';
-import type { TraceEvent } from '../../../shared/trace/events';
 import { EV, type EventStore, FAULTS, OUTCOMES, PROCESS_START, VIAS } from './event-store';
-
-/** An event as the renderer receives it: a known TraceEvent or one of a newer kind. */
-export type AnyEvent = TraceEvent | { ev: string; t: number; [field: string]: unknown };
 
 /** Everything the Lab knows about one task at a point of the log. */
 export interface TaskRec {

@@ -5,8 +5,24 @@
  * for: a signal nobody looks at, a task registered (or re-associated) after a
  * shutdown_tasks snapshot and so never signalled, a join that waits for ever.
  */
-import type { CallRec } from './lab-state';
-import type { Task } from './task';
+import type { CallRec, TaskRec } from './lab-state';
+
+/**
+ * What a lint reads of a task: the Task view model (./task.ts) is one, and it runs
+ * the lints, so they name this narrow shape rather than the class (no import cycle).
+ */
+export interface LintSubject {
+  readonly name: string;
+  readonly rec: TaskRec;
+  /** The time of the cursor, in ticks. */
+  readonly now: number;
+  readonly finished: boolean;
+  readonly kind: string;
+  readonly tenant: string | null;
+  readonly timeline: string | null;
+  /** The message of its error or panic, null otherwise. */
+  readonly exitMessage: string | null;
+}
 
 export interface Warning {
   lint: string;
@@ -32,7 +48,7 @@ export interface LintContext {
 
 export interface TaskLint {
   name: string;
-  check(task: Task, ctx: LintContext): string | null;
+  check(task: LintSubject, ctx: LintContext): string | null;
   severity: Warning['severity'];
   summary(count: number): string;
 }
@@ -72,7 +88,7 @@ function indexOf(ctx: LintContext): CallIndex {
 }
 
 /** Does a call's filter (None is a wildcard) match the task's attributes now? */
-export function filterMatches(call: Pick<CallRec, 'kind' | 'tenant' | 'timeline'>, task: Pick<Task, 'kind' | 'tenant' | 'timeline'>): boolean {
+export function filterMatches(call: Pick<CallRec, 'kind' | 'tenant' | 'timeline'>, task: Pick<LintSubject, 'kind' | 'tenant' | 'timeline'>): boolean {
   return (
     (call.kind === null || call.kind === task.kind) &&
     (call.tenant === null || call.tenant === task.tenant) &&
@@ -181,7 +197,7 @@ function fmt(ticks: number): string {
   return Number.isInteger(ticks) ? String(ticks) : ticks.toFixed(1);
 }
 
-export function lintTask(task: Task, ctx: LintContext): Warning[] {
+export function lintTask(task: LintSubject, ctx: LintContext): Warning[] {
   const out: Warning[] = [];
   for (const lint of TASK_LINTS) {
     const text = lint.check(task, ctx);
@@ -191,7 +207,7 @@ export function lintTask(task: Task, ctx: LintContext): Warning[] {
 }
 
 /** One line per lint that fired, with its count, for the status bar and the table header. */
-export function summarizeWarnings(tasks: readonly Task[]): string[] {
+export function summarizeWarnings(tasks: ReadonlyArray<{ readonly warnings: readonly Warning[] }>): string[] {
   const counts = new Map<string, number>();
   for (const t of tasks) for (const w of t.warnings) counts.set(w.lint, (counts.get(w.lint) ?? 0) + 1);
   return TASK_LINTS.filter((l) => counts.has(l.name)).map((l) => l.summary(counts.get(l.name)!));
