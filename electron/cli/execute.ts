@@ -17,8 +17,8 @@ export type ExecuteResult = RunResult & { assertions?: ExpectationResult[] };
 export async function execute(scenario: AnyScenario, opts: RunOptions, onEvent?: (e: TraceEvent) => void): Promise<ExecuteResult> {
   if (scenario.format === 'taskmgr-pageserver/1') {
     if (opts.mode === 'live') return runPageserverScenarioLive(scenario, { tickMs: opts.tickMs, workers: opts.workers, onEvent });
-    return runPageserverScenario(scenario, { seed: opts.seedGiven ? opts.seed : undefined, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent });
+    return runPageserverScenario(scenario, { seed: opts.seedGiven ? opts.seed : undefined, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, maxSteps: opts.maxSteps });
   }
-  if (opts.mode === 'live') return runScenarioLive(scenario, { tickMs: opts.tickMs, workers: opts.workers, onEvent, pools: opts.pools, logLevel: opts.logLevel });
-  return runScenarioSim(scenario, { seed: opts.seed, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, logLevel: opts.logLevel });
+  if (opts.mode === 'live') return runScenarioLive(scenario, { tickMs: opts.tickMs, workers: opts.workers, onEvent, pools: opts.pools, logLevel: opts.logLevel, maxSteps: opts.maxSteps });
+  return runScenarioSim(scenario, { seed: opts.seed, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, logLevel: opts.logLevel, maxSteps: opts.maxSteps });
 }

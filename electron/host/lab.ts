@@ -56,6 +56,8 @@ export interface LabOptions {
   logger?: (line: string) => void;
   push?: PushHubOptions;
   recorder?: RecorderOptions;
+  /** The bound of a simulated run's work (electron/core/work-limit.ts; default DEFAULT_MAX_STEPS). */
+  maxSteps?: number;
 }
 
 /** Events per `events` reply, at most: ask again from `from + events.length` for more. */
@@ -295,7 +297,7 @@ export class Lab implements LabApi {
     if (!start) throw new LabError(`${run.mode} mode is not available here`);
     await this.endCurrent();
 
-    const session = start(loaded.scenario, { seed: run.seed, policy: run.policy, tickMs: run.tickMs });
+    const session = start(loaded.scenario, { seed: run.seed, policy: run.policy, tickMs: run.tickMs, maxSteps: this.options.maxSteps });
     const recorder = this.openRecorder(loaded.title, run.mode);
     this.session = session;
     this.replay = null;

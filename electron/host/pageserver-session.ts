@@ -52,6 +52,7 @@ export function startPageserverSimSession(scn: PageserverScenario, options: Sess
     policy: options.policy,
     workers: { ...scn.pageserver.workers, ...options.workers },
     drainCoordinator: true,
+    maxSteps: options.maxSteps,
   });
   const log = new EventLog(() => exec.now());
   log.emit({ ev: 'scenario', name: scn.name, tick_ms: options.tickMs, mode: 'sim', seed: exec.seed, policy: exec.policy });

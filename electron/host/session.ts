@@ -63,6 +63,8 @@ export interface SessionOptions {
   tickMs: number;
   workers?: Partial<Record<RuntimeName, number>>;
   workloads?: Record<string, Workload>;
+  /** The bound of the run's work (electron/core/work-limit.ts; default DEFAULT_MAX_STEPS). */
+  maxSteps?: number;
 }
 
 /** Runs `fn` outside any task, its warnings going to the run's log (as the driver does). */
@@ -135,11 +137,12 @@ export function startSimSession(scenario: Scenario, options: SessionOptions): Ru
     seed: options.seed,
     policy: options.policy,
     workers: options.workers,
+    maxSteps: options.maxSteps,
   });
   const log = new EventLog(() => exec.now());
   const manager = new TaskManager(log, { victimOrder: (v) => exec.victimOrder(v) });
   manager.attach(exec);
-  exec.connect(manager);
+  exec.connect(manager, log);
   log.emit({ ev: 'scenario', name: scenario.name, tick_ms: options.tickMs, mode: 'sim', seed: exec.seed, policy: exec.policy });
   driveScenario(manager, scenario, { at: (tick, fn) => exec.clock.schedule(tick, DRIVER, fn) }, () => exec.stop());
   const run = pacedRun(exec, log, options.tickMs);

@@ -66,7 +66,7 @@ export function simLabHost(exec: SimExecutor): LabHost {
     newManager(log, labelSuffix) {
       const manager = new TaskManager(log, { victimOrder: (v) => exec.victimOrder(v), labelSuffix });
       manager.attach(new ProcessExecutor(exec));
-      exec.connect(manager);
+      exec.connect(manager, log);
       return manager;
     },
   };
@@ -207,6 +207,7 @@ export async function runPageserverScenario(scn: PageserverScenario, options: Si
     policy: options.policy,
     workers: { ...scn.pageserver.workers, ...options.workers },
     drainCoordinator: true,
+    maxSteps: options.maxSteps,
   });
   const log = new EventLog(() => exec.now(), options.keepEvents ?? true);
   if (options.onEvent) log.subscribe(options.onEvent);

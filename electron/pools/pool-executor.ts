@@ -16,6 +16,7 @@ import type { WireStartRequest } from '../../shared/protocol/worker';
 import type { ProcessCrashEvent, UnstampedEvent } from '../../shared/trace/events';
 import type { TaskTemplate } from '../../shared/scenario/types';
 import type { Executor, ServiceResult, StartRequest, TaskHost } from '../core/executor';
+import { DEFAULT_MAX_STEPS, workLimitMessage } from '../core/work-limit';
 import { epochNow } from './epoch';
 import type { PoolWorker, WorkerStats } from './pool-worker';
 import type { CrashInfo, PoolClient, RunMessage, WorkerPools } from './worker-pools';
@@ -42,6 +43,8 @@ export interface PoolExecutorOptions {
    * Workers count a task's sleeps from it. Default: the wall clock.
    */
   now?: () => number;
+  /** The bound of the run's work: messages from the workers, at most (../core/work-limit.ts). */
+  maxSteps?: number;
 }
 
 export class PoolExecutor implements Executor, PoolClient {
@@ -56,6 +59,9 @@ export class PoolExecutor implements Executor, PoolClient {
   /** The run's time zero on the workers' clock (epoch ms); `at` in messages counts from it. */
   private readonly t0 = epochNow();
   private readonly now: () => number;
+  private readonly maxSteps: number;
+  /** Messages received so far: the run's work, bounded by `maxSteps`. */
+  private steps = 0;
 
   constructor(
     readonly pools: WorkerPools,
@@ -63,6 +69,7 @@ export class PoolExecutor implements Executor, PoolClient {
   ) {
     this.run = pools.newRun();
     this.now = options.now ?? epochNow;
+    this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
     pools.attach(this);
     pools.broadcast({
       t: 'load',
@@ -155,6 +162,12 @@ export class PoolExecutor implements Executor, PoolClient {
 
   receive(w: PoolWorker, m: RunMessage): void {
     if (this.closed) return;
+    if (++this.steps > this.maxSteps) {
+      // The run has done all the work it may: it ends here, saying why.
+      this.problem(workLimitMessage(this.maxSteps));
+      this.close();
+      return;
+    }
     const id = m.t === 'spawn' ? m.parent : m.id;
     if (this.placement.get(id) !== w) {
       this.problem(`pool worker ${w.name} (pid ${w.pid}) sent "${m.t}" for task ${id}, which it does not run`);

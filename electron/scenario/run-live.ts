@@ -43,6 +43,8 @@ export interface LiveRunOptions {
   pools?: WorkerPools;
   /** A module exporting `workloads` for named workload bodies (absolute path). */
   workloadsModule?: string;
+  /** The bound of the run's work (../core/work-limit.ts; default DEFAULT_MAX_STEPS). */
+  maxSteps?: number;
   /** Called once the run is set up, just before time zero. */
   onStart?: (run: { manager: TaskManager; executor: PoolExecutor; pools: WorkerPools }) => void;
 }
@@ -66,6 +68,7 @@ export async function runScenarioLive(scenario: Scenario, options: LiveRunOption
       tickMs,
       workloadsModule: options.workloadsModule,
       now: () => clock.logicalEpochMs(),
+      maxSteps: options.maxSteps,
     });
     const log = new EventLog(() => clock.now(), options.keepEvents ?? true);
     if (options.logLevel) log.setLogLevel(options.logLevel);

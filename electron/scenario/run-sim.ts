@@ -25,6 +25,8 @@ export interface SimRunOptions {
   logLevel?: LogLevel;
   /** Keep the events in memory (default true); false for long benchmarks with onEvent. */
   keepEvents?: boolean;
+  /** The bound of the run's work (../core/work-limit.ts; default DEFAULT_MAX_STEPS). */
+  maxSteps?: number;
 }
 
 export interface RunResult {
@@ -41,13 +43,14 @@ export async function runScenarioSim(scenario: Scenario, options: SimRunOptions 
     seed: options.seed,
     policy: options.policy,
     workers: options.workers,
+    maxSteps: options.maxSteps,
   });
   const log = new EventLog(() => exec.now(), options.keepEvents ?? true);
   if (options.logLevel) log.setLogLevel(options.logLevel);
   if (options.onEvent) log.subscribe(options.onEvent);
   const manager = new TaskManager(log, { victimOrder: (v) => exec.victimOrder(v) });
   manager.attach(exec);
-  exec.connect(manager);
+  exec.connect(manager, log);
   log.emit({
     ev: 'scenario',
     name: scenario.name,

@@ -21,6 +21,8 @@
 import { RUNTIME_NAMES, type FaultKind, type RuntimeName, type ShutdownFilter } from '../../shared/model';
 import { InjectedFault, TaskError } from '../core/errors';
 import type { BodyEvent, Executor, ServiceResult, SpawnSpec, StartRequest, TaskHost } from '../core/executor';
+import type { UnstampedEvent } from '../../shared/trace/events';
+import { DEFAULT_MAX_STEPS, workLimitMessage } from '../core/work-limit';
 import type { TaskContext } from '../core/task-context';
 import { type BodyResolver, runTaskBody } from '../core/task-wrapper';
 import { Rng } from './rng';
@@ -48,6 +50,13 @@ export interface SimOptions {
    * tasks or moves the clock, so that it runs at the virtual instant it was woken.
    */
   drainCoordinator?: boolean;
+  /** The bound of the run's work: task resumptions, at most (../core/work-limit.ts). */
+  maxSteps?: number;
+}
+
+/** Where the executor's own events go (the `error` of a run stopped at its bound): the run's EventLog. */
+export interface SimEventSink {
+  emit(event: UnstampedEvent): unknown;
 }
 
 type WakeReason = 'start' | 'timer' | 'shutdown' | 'call' | 'fault' | 'yield';
@@ -121,6 +130,10 @@ export class SimExecutor implements Executor {
   private nextCallId = 1;
   private pacer: Pacer | null = null;
   private drainCoordinator: boolean;
+  private readonly maxSteps: number;
+  /** Task resumptions so far: the run's work, bounded by `maxSteps`. */
+  private steps = 0;
+  private events: SimEventSink | null = null;
   /** Failures of the simulator itself (foreign awaits), for the caller to report. */
   readonly problems: string[] = [];
 
@@ -132,6 +145,7 @@ export class SimExecutor implements Executor {
     this.policy = options.policy ?? 'fifo';
     this.rng = new Rng(this.seed);
     this.drainCoordinator = options.drainCoordinator ?? false;
+    this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
     for (const runtime of RUNTIME_NAMES) {
       const n = Math.max(1, Math.floor(options.workers?.[runtime] ?? 2));
       const list: SimWorker[] = [];
@@ -146,8 +160,10 @@ export class SimExecutor implements Executor {
     this.pacer = pacer;
   }
 
-  connect(host: TaskHost): void {
+  /** `events`: where a run stopped at its bound says so (the run's log). */
+  connect(host: TaskHost, events?: SimEventSink): void {
     this.host = host;
+    if (events) this.events = events;
   }
 
   private get th(): TaskHost {
@@ -321,6 +337,10 @@ export class SimExecutor implements Executor {
 
   private resumeOne(f: Fiber): void {
     if (this.stopped) return;
+    if (++this.steps > this.maxSteps) {
+      this.workLimitReached();
+      return;
+    }
     const reason = f.wakeReason;
     const wait = f.wait;
     f.wait = null;
@@ -338,6 +358,14 @@ export class SimExecutor implements Executor {
     } else {
       wait!.resolve(reason);
     }
+  }
+
+  /** The run has done all the work it may: it ends here, saying why. */
+  private workLimitReached(): void {
+    const message = workLimitMessage(this.maxSteps);
+    this.problems.push(message);
+    this.events?.emit({ ev: 'error', message, source: 'sim' });
+    this.stop();
   }
 
   /** The worker's current task parked or ended: the worker runs its next ready task, as a runtime thread would. */

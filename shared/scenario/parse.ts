@@ -384,6 +384,8 @@ export function number(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
     throw new ScenarioError(path, 'expected a number >= 0');
   }
+  // Beyond 2^53 ticks, neighbouring ticks are the same number: such a time cannot mean anything.
+  if (v > Number.MAX_SAFE_INTEGER) throw new ScenarioError(path, `expected a number from 0 to ${Number.MAX_SAFE_INTEGER}`);
   return v + 0; // -0 becomes 0
 }
 

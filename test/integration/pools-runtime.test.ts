@@ -19,6 +19,7 @@ import { compareTraces } from '../../shared/trace/summary';
 import { NodeLauncher, type ProcessLauncher, type WorkerChannel } from '../../electron/pools/launcher';
 import { WorkerPools } from '../../electron/pools/worker-pools';
 import { runScenarioLive } from '../../electron/scenario/run-live';
+import { workLimitMessage } from '../../electron/core/work-limit';
 
 const TICK = 20;
 const CONFORMANCE = path.join(__dirname, '../fixtures/conformance');
@@ -169,6 +170,19 @@ describe('live pools as processes', () => {
     ]);
     expect(problems).toHaveLength(5);
     expect(conforms(expected, events)).toEqual([]);
+  });
+
+  it('stops a live run at the bound of its work (a poll every 1e-9 ticks), with one error event', async () => {
+    const s = parseScenarioValue({
+      format: 'taskmgr-scenario/1',
+      name: 'poll',
+      tasks: { p: { runtime: 'background', kind: 'Compaction', body: [{ op: 'poll_shutdown', every: 1e-9 }] } },
+      steps: [{ at: 0, do: 'spawn', task: 'p' }],
+      end_at: 1e9,
+    });
+    const { events, problems } = await runScenarioLive(s, { pools, tickMs: TICK, maxSteps: 500 });
+    expect(problems).toEqual([workLimitMessage(500)]);
+    expect(events.filter((e) => e.ev === 'error')).toEqual([expect.objectContaining({ message: workLimitMessage(500), source: 'pools' })]);
   });
 
   it('ends the run as a crash when a worker is SIGKILLed, kills every task, and restarts fresh', async () => {
