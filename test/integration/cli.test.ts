@@ -3,7 +3,7 @@
  * examples, malformed scenarios giving one line and exit code 2, traces that the
  * reference compare.mjs accepts, and the bin working straight from the sources.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,22 @@ describe('taskmgr-lab run', () => {
 });
 
 describe('the bin', () => {
+  it('exits quietly when the reader of its output goes away (run demo | head -1), and still writes its trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epipe-'));
+    const trace = join(dir, 'demo.jsonl');
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'taskmgr-lab.cjs'), 'run', 'demo', '--trace', trace], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Like `head -1`: read the first chunk, then close the pipe.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(readFileSync(trace, 'utf8')).toContain('"ev":"process_exit"');
+  });
+
+
   it('runs from the TypeScript sources right after install, with exit code 2 and no stack trace for a bad file', () => {
     const bin = join(ROOT, 'bin', 'taskmgr-lab.cjs');
     const ok = spawnSync(process.execPath, [bin, 'run', join(CONFORMANCE, 'outcomes.json'), '--quiet']);
