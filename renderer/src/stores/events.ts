@@ -2,7 +2,7 @@
  * The events store: the one log the renderer holds, the cursor into it, and the
  * reduced state at the cursor. "Live" is replay with the cursor following the end of
  * the log; pausing the view stops following; a replay moves the cursor by playback
- * time or by single events. Every other store derives its view models from `state`.
+ * (model/playback.ts, in recording time at the chosen speed) or by single events. Every other store derives its view models from `state`.
  *
  * The log comes from the Lab (pushed events) or from a recording file parsed in the
  * page (`source: 'file'`); while a file is open, the Lab's pushes are not applied and
@@ -12,9 +12,10 @@
  * triggerRef): a million events behind Vue proxies would cost more than the reduction.
  */
 import { defineStore } from 'pinia';
-import { computed, markRaw, ref, shallowRef, triggerRef } from 'vue';
+import { computed, markRaw, ref, shallowRef, triggerRef, watch } from 'vue';
 import { EventLog, scanParts, WorkerStartError } from '../model/event-log';
 import type { LabState } from '../model/lab-state';
+import { type FrameClock, Playback } from '../model/playback';
 
 export type LogSource = 'lab' | 'file';
 
@@ -61,7 +62,14 @@ function releaseScanWorker(w: Worker): void {
   else w.terminate();
 }
 
-export const PLAYBACK_SPEEDS = [0.25, 1, 4, 16, 64, 256] as const;
+export { PLAYBACK_SPEEDS } from '../model/playback';
+
+/** Playback's frames are the page's animation frames. */
+const pageFrames: FrameClock = {
+  now: () => performance.now(),
+  request: (frame) => requestAnimationFrame(frame),
+  cancel: (handle) => cancelAnimationFrame(handle),
+};
 
 export const useEventsStore = defineStore('events', () => {
   const log = shallowRef<EventLog>(markRaw(new EventLog()));
@@ -73,6 +81,10 @@ export const useEventsStore = defineStore('events', () => {
   const follow = ref(true);
   const state = shallowRef<LabState>(log.value.head);
   const source = ref<LogSource>('lab');
+  /** The Lab's log is a recording it opened (its `replay` mode). */
+  const labReplay = ref(false);
+  /** The log shown is a replay: a recording opened in the page or by the Lab. */
+  const replay = computed(() => source.value === 'file' || (source.value === 'lab' && labReplay.value));
   const fileName = ref<string | null>(null);
   const truncated = ref(false);
   /** How long opening the current recording took (shown in the Recording view). */
@@ -246,6 +258,7 @@ export const useEventsStore = defineStore('events', () => {
     follow.value = false;
     cursor.value = c;
     publish(log.value.stateAt(c));
+    playback.seek(c);
   }
 
   function step(delta: number): void {
@@ -263,49 +276,38 @@ export const useEventsStore = defineStore('events', () => {
 
   // ---- playback ----------------------------------------------------------------
 
-  let raf = 0;
-  let playTime = 0;
-  let lastFrame = 0;
-
-  function frame(ts: number): void {
-    if (!playing.value) return;
-    const dt = lastFrame === 0 ? 0 : ts - lastFrame;
-    lastFrame = ts;
-    playTime += (dt * speed.value) / tickMs.value;
-    const target = log.value.cursorForTime(playTime);
-    const c = Math.max(target, Math.min(cursor.value + 1, log.value.length));
-    if (c !== cursor.value) {
+  const playback = new Playback(pageFrames, {
+    onCursor(c) {
       cursor.value = c;
       publish(log.value.stateAt(c));
-    }
-    if (c >= log.value.length) {
-      stopPlayback();
-      return;
-    }
-    raf = requestAnimationFrame(frame);
-  }
+    },
+    onStop() {
+      playing.value = false;
+    },
+  });
+  watch(speed, (s) => playback.setSpeed(s));
 
+  /** Plays the log from the cursor (from the start when at the end) at `speed`. */
   function play(): void {
     if (playing.value) return;
-    const l = log.value;
-    if (l.length === 0) return;
-    if (cursor.value >= l.length) seek(0); // at the end: play from the start
-    follow.value = false;
+    const from = playback.start(log.value, cursor.value, speed.value, tickMs.value);
+    if (from === null) return;
+    if (from !== cursor.value || follow.value) {
+      follow.value = false;
+      cursor.value = from;
+      publish(log.value.stateAt(from));
+    }
     playing.value = true;
-    playTime = l.timeAt(cursor.value);
-    lastFrame = 0;
-    raf = requestAnimationFrame(frame);
   }
 
   function stopPlayback(): void {
+    playback.stop(false);
     playing.value = false;
-    if (raf !== 0) cancelAnimationFrame(raf);
-    raf = 0;
   }
 
   /** Space: play/pause a replay; pause/resume the view of a live run. */
   function togglePause(): void {
-    if (source.value === 'file') {
+    if (replay.value) {
       if (playing.value) stopPlayback();
       else play();
     } else if (playing.value) {
@@ -322,6 +324,8 @@ export const useEventsStore = defineStore('events', () => {
     follow,
     state,
     source,
+    labReplay,
+    replay,
     fileName,
     truncated,
     openStats,

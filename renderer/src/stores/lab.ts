@@ -94,6 +94,7 @@ export const useLabStore = defineStore('lab', () => {
     if (push.type === 'status') {
       status.value = push.status;
       events.setRunning(push.status.running && (push.status.mode === 'sim' || push.status.mode === 'live'));
+      events.labReplay = push.status.mode === 'replay';
       if (events.source !== 'lab') return;
       if (push.status.events < events.length) {
         void catchUp(0, true);
@@ -153,6 +154,7 @@ export const useLabStore = defineStore('lab', () => {
     if (r.ok) {
       status.value = r.value;
       events.setRunning(r.value.running);
+      events.labReplay = false;
       notify('info', `running ${r.value.title ?? 'scenario'} (${mode})`);
     }
     return r.ok;
