@@ -1,8 +1,10 @@
 /**
  * `scenarios --check`: runs scenarios in the simulator with their fixed seeds and
  * reports each as ok or failed with the expectations that did not hold (and any
- * problem of the run itself). Used by the CLI and by the integration test.
+ * problem of the run itself). Both formats' `expect` blocks are checked. Used by
+ * the CLI and by the integration test.
  */
+import { checkScenarioExpect } from '../../shared/scenario/expect-check';
 import type { AnyScenario } from '../../shared/scenario/pageserver-parse';
 import { runScenarioSim } from '../scenario/run-sim';
 import { runPageserverScenario } from './scenario-run';
@@ -21,6 +23,7 @@ export async function checkScenario(name: string, scenario: AnyScenario): Promis
     failures.push(...r.problems.map((p) => `problem: ${p}`));
   } else {
     const r = await runScenarioSim(scenario);
+    for (const a of checkScenarioExpect(scenario.expect, r.events)) if (!a.ok) failures.push(`${a.description}: found ${a.detail}`);
     failures.push(...r.problems.map((p) => `problem: ${p}`));
   }
   return { name, ok: failures.length === 0, failures };

@@ -15,19 +15,10 @@ import type { FaultKind, ShutdownFilter } from '../model/outcome';
 import { isRuntimeName, type RuntimeName } from '../model/runtime';
 import { isTaskKind, type TaskKind } from '../model/task-kind';
 import { SCENARIO_FORMAT, type Op, type Scenario, type Step, type TaskTemplate } from './types';
+import { parseScenarioExpect } from './expect';
+import { ScenarioError, field, has, member, number, object, onlyFields, optString, quote, string, type Obj } from './values';
 
-/** A malformed scenario: `path` is where (JSONPath style), `reason` what is wrong. */
-export class ScenarioError extends Error {
-  readonly path: string;
-  readonly reason: string;
-
-  constructor(path: string, reason: string) {
-    super(`${path}: ${reason}`);
-    this.name = 'ScenarioError';
-    this.path = path;
-    this.reason = reason;
-  }
-}
+export { ScenarioError, field, has, isObj, member, number, object, onlyFields, optString, quote, string, type Obj } from './values';
 
 export interface ParseOptions {
   /** `auto` (the default): JSON when the first non-space character is `{`, else YAML. */
@@ -46,11 +37,6 @@ export function parseScenarioValue(value: unknown): Scenario {
 
 // ---------------------------------------------------------------------------
 // Text to value
-
-/** `"x"` with quotes and escapes, so that a message stays on one line. */
-export function quote(s: string): string {
-  return JSON.stringify(s);
-}
 
 /** 1-based line and column of a UTF-16 offset. */
 function lineCol(text: string, pos: number): { line: number; col: number } {
@@ -305,9 +291,7 @@ function readYaml(text: string): unknown {
 // ---------------------------------------------------------------------------
 // Value to Scenario
 
-export type Obj = Record<string, unknown>;
-
-const ROOT_FIELDS = ['format', 'name', 'description', 'tasks', 'steps', 'end_at'];
+const ROOT_FIELDS = ['format', 'name', 'description', 'tasks', 'steps', 'end_at', 'expect'];
 const TEMPLATE_FIELDS = ['runtime', 'kind', 'tenant', 'timeline', 'name', 'shutdown_process_on_error', 'body'];
 const FILTER_FIELDS = ['kind', 'tenant', 'timeline'];
 
@@ -346,57 +330,6 @@ export const STEP_NAMES: readonly string[] = Object.keys(STEP_FIELDS);
 const I32_MIN = -2147483648;
 const I32_MAX = 2147483647;
 
-export function has(obj: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(obj, key);
-}
-
-/** `$.tasks.gc`; a key that would not read back unambiguously is quoted: `$.tasks["a.b"]`. */
-export function member(path: string, key: string): string {
-  return /^[^\s.[\]"'\\\p{C}]+$/u.test(key) ? `${path}.${key}` : `${path}[${quote(key)}]`;
-}
-
-export function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function object(v: unknown, path: string): Obj {
-  if (!isObj(v)) throw new ScenarioError(path, 'expected an object');
-  return v;
-}
-
-export function field(obj: Obj, key: string, path: string): unknown {
-  if (!has(obj, key)) throw new ScenarioError(path, `missing ${quote(key)}`);
-  return obj[key];
-}
-
-export function onlyFields(obj: Obj, allowed: readonly string[], path: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) throw new ScenarioError(path, `unknown field ${quote(key)}`);
-  }
-}
-
-export function string(v: unknown, path: string): string {
-  if (typeof v !== 'string') throw new ScenarioError(path, 'expected a string');
-  return v;
-}
-
-export function number(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new ScenarioError(path, 'expected a number >= 0');
-  }
-  // Beyond 2^53 ticks, neighbouring ticks are the same number: such a time cannot mean anything.
-  if (v > Number.MAX_SAFE_INTEGER) throw new ScenarioError(path, `expected a number from 0 to ${Number.MAX_SAFE_INTEGER}`);
-  return v + 0; // -0 becomes 0
-}
-
-/** Absent or null is null. */
-export function optString(obj: Obj, key: string, path: string): string | null {
-  const v = obj[key];
-  if (!has(obj, key) || v === null) return null;
-  if (typeof v !== 'string') throw new ScenarioError(member(path, key), 'expected a string or null');
-  return v;
-}
-
 export class Validator {
   /** Template ids, known before any body or step is read. */
   private readonly ids = new Set<string>();
@@ -428,7 +361,10 @@ export class Validator {
 
     // Array.prototype.sort is stable (ES2019): same `at` keeps file order.
     steps.sort((a, b) => a.at - b.at);
-    return { format: SCENARIO_FORMAT, name, description, tasks, steps, end_at: endAt };
+    const out: Scenario = { format: SCENARIO_FORMAT, name, description, tasks, steps, end_at: endAt };
+    // Only when given, so that a file without it parses (and hashes) as before.
+    if (has(obj, 'expect')) out.expect = parseScenarioExpect(obj.expect, this.ids, endAt);
+    return out;
   }
 
   /** Reads the `tasks` object: every id is known before any body or step is read. */

@@ -7,6 +7,7 @@
 import type { FaultKind, ShutdownFilter } from '../model/outcome';
 import type { RuntimeName } from '../model/runtime';
 import type { TaskKind } from '../model/task-kind';
+import type { ScenarioExpectation } from './expect';
 
 export const SCENARIO_FORMAT = 'taskmgr-scenario/1';
 
@@ -63,4 +64,6 @@ export interface Scenario {
   /** Sorted by `at`; steps with the same `at` keep their file order. */
   steps: Step[];
   end_at: number;
+  /** The expected outcome (docs/scenario-format.md, "Expectations"); absent when the file has none. */
+  expect?: ScenarioExpectation[];
 }

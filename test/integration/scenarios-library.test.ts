@@ -29,6 +29,21 @@ describe('the scenario library', () => {
     expect(catalog.size).toBeGreaterThanOrEqual(15);
   });
 
+  it('every taskmgr-scenario/1 entry states its outcome, and the check fails when the outcome differs', async () => {
+    for (const n of names) {
+      const { scenario } = loadScenario(n);
+      if (scenario.format === 'taskmgr-scenario/1') expect(scenario.expect?.length ?? 0, n).toBeGreaterThan(0);
+    }
+    const demo = loadScenario('demo').scenario;
+    if (demo.format !== 'taskmgr-scenario/1') throw new Error('demo is a taskmgr-scenario/1 file');
+    const wrong = { ...demo, expect: [{ observed: 'gc t1', via: 'watcher' as const }, { exit_code: 1 }] };
+    const r = await checkScenario('demo', wrong);
+    expect(r.failures).toEqual([
+      'gc t1 observes shutdown via watcher: found it observed shutdown via poll',
+      'the process exits with code 1: found exit code 0',
+    ]);
+  });
+
   for (const name of names) {
     it(`${name} gives its documented outcome`, async () => {
       const r = await checkScenario(name, loadScenario(name).scenario);
