@@ -277,7 +277,17 @@ export class Lab implements LabApi {
       return { events: this.replay.length, truncated: parsed.truncated };
     },
     exportPerfetto: () => ({ filename: this.downloadName('.perfetto.json'), json: serializePerfetto(toPerfetto(this.events())) }),
+    // The explorer's backend service (docs/explorer.md) lands after the engine; until
+    // then these requests are refused with a clear error, so the contract can be built on.
+    exploreStart: () => this.noExplorer(),
+    exploreCancel: () => this.noExplorer(),
+    exploreOpen: () => this.noExplorer(),
+    exploreCompare: () => this.noExplorer(),
   };
+
+  private noExplorer(): never {
+    throw new LabError('the explorer is not available in this build yet');
+  }
 
   private runningSession(): RunSession {
     const s = this.session;

@@ -8,6 +8,8 @@
  */
 import { isTaskKind, type TaskKind } from '../model/task-kind';
 import type { TraceEvent } from '../trace/events';
+import { validateExploreOptions, type ExploreOptions, type ExploreProgress, type ScheduleComparison, type ScheduleRun } from './explore';
+import { validateScheduleFile, type ScheduleFile } from './schedule';
 
 export type RunMode = 'sim' | 'live';
 
@@ -70,7 +72,15 @@ export type LabRequest =
   | { type: 'recording' }
   /** Opens a recording (JSONL text) for replay; a cut-off last line is dropped. */
   | { type: 'openRecording'; text: string; filename: string }
-  | { type: 'exportPerfetto' };
+  | { type: 'exportPerfetto' }
+  /** Starts exploring a scenario's schedules in the backend (docs/explorer.md); progress comes as `explore` pushes. */
+  | { type: 'exploreStart'; scenario: ScenarioSource; options: ExploreOptions }
+  /** Stops the exploration `id` (its last progress push says `cancelled`). */
+  | { type: 'exploreCancel'; id: string }
+  /** Replays a schedule and opens its trace in every view (as a recording), the failure marked. */
+  | { type: 'exploreOpen'; scenario: ScenarioSource; schedule: ScheduleFile }
+  /** Replays a failing schedule and the nearest passing one (one decision put back) and says where they part. */
+  | { type: 'exploreCompare'; scenario: ScenarioSource; schedule: ScheduleFile };
 
 export type LabRequestType = LabRequest['type'];
 
@@ -90,6 +100,10 @@ export interface LabResponses {
   recording: { filename: string; text: string };
   openRecording: { events: number; truncated: boolean };
   exportPerfetto: { filename: string; json: string };
+  exploreStart: { id: string };
+  exploreCancel: { cancelled: boolean };
+  exploreOpen: ScheduleRun;
+  exploreCompare: ScheduleComparison;
 }
 
 export type LabResult<T extends LabRequestType> = { ok: true; value: LabResponses[T] } | { ok: false; error: string };
@@ -97,7 +111,9 @@ export type LabResult<T extends LabRequestType> = { ok: true; value: LabResponse
 /** Pushed by the backend: new events (batched, at most 30 times a second) or a new status. */
 export type LabPush =
   | { type: 'events'; from: number; events: TraceEvent[]; reset: boolean }
-  | { type: 'status'; status: LabStatus };
+  | { type: 'status'; status: LabStatus }
+  /** An exploration's progress: at least 4 times a second while it runs, once more when it ends. */
+  | { type: 'explore'; progress: ExploreProgress };
 
 /** The one interface the renderer talks to, whatever the transport. */
 export interface LabApi {
@@ -145,16 +161,7 @@ export function validateLabRequest(raw: unknown): LabRequest {
       return { type: 'parseScenario', text: str(r.text, 'text', MAX_TEXT), filename: str(r.filename, 'filename') };
     case 'run': {
       only(r, ['type', 'scenario', 'mode', 'seed', 'policy', 'tickMs']);
-      const s = r.scenario as Record<string, unknown> | null;
-      if (s === null || typeof s !== 'object') throw new Error('scenario: expected an object');
-      let scenario: ScenarioSource;
-      if ('library' in s) {
-        only(s, ['library']);
-        scenario = { library: str(s.library, 'scenario.library') };
-      } else {
-        only(s, ['text', 'filename']);
-        scenario = { text: str(s.text, 'scenario.text', MAX_TEXT), filename: str(s.filename, 'scenario.filename') };
-      }
+      const scenario = scenarioSource(r.scenario);
       if (r.mode !== 'sim' && r.mode !== 'live') throw new Error('mode: expected "sim" or "live"');
       const out: LabRequest = { type: 'run', scenario, mode: r.mode };
       if (r.seed !== undefined) out.seed = int(r.seed, 'seed', 0, 2 ** 32 - 1);
@@ -187,9 +194,30 @@ export function validateLabRequest(raw: unknown): LabRequest {
     case 'openRecording':
       only(r, ['type', 'text', 'filename']);
       return { type: 'openRecording', text: str(r.text, 'text', MAX_TEXT * 8), filename: str(r.filename, 'filename') };
+    case 'exploreStart':
+      only(r, ['type', 'scenario', 'options']);
+      return { type: 'exploreStart', scenario: scenarioSource(r.scenario), options: validateExploreOptions(r.options) };
+    case 'exploreCancel':
+      only(r, ['type', 'id']);
+      return { type: 'exploreCancel', id: str(r.id, 'id') };
+    case 'exploreOpen':
+    case 'exploreCompare':
+      only(r, ['type', 'scenario', 'schedule']);
+      return { type: r.type, scenario: scenarioSource(r.scenario), schedule: validateScheduleFile(r.schedule, 'schedule') };
     default:
       throw new Error(`type: unknown request ${JSON.stringify(r.type)}`);
   }
+}
+
+function scenarioSource(raw: unknown): ScenarioSource {
+  const s = raw as Record<string, unknown> | null;
+  if (s === null || typeof s !== 'object' || Array.isArray(s)) throw new Error('scenario: expected an object');
+  if ('library' in s) {
+    only(s, ['library']);
+    return { library: str(s.library, 'scenario.library') };
+  }
+  only(s, ['text', 'filename']);
+  return { text: str(s.text, 'scenario.text', MAX_TEXT), filename: str(s.filename, 'scenario.filename') };
 }
 
 function validatePageserverAction(raw: unknown): PageserverAction {
