@@ -10,8 +10,10 @@
 // 3. If that fails, or the app exits with an error within a few seconds (no
 //    display, a broken binary), starts the browser mode and prints its URL.
 //
-// On CI (CI=true) or without a terminal, the browser mode exits right after printing
-// its URL instead of serving forever (TASKMGR_LAB_KEEP_SERVING=1 keeps it running).
+// The browser mode serves until it is stopped (Ctrl-C, SIGTERM), whatever the
+// terminal: with output redirected to a file, under a process manager or an IDE task
+// the printed URL keeps working. Only tests ask it to exit after printing the URL
+// (TASKMGR_LAB_EXIT_AFTER_URL=1, or `-- --exit-after-url`).
 // Options after `--` go to the browser mode: `npm start -- --port 8080 --no-open`.
 // Environment: TASKMGR_LAB_BROWSER=1 skips the desktop app; TASKMGR_LAB_ELECTRON_PATH
 // names the binary to try; TASKMGR_LAB_SKIP_BUILD=1 skips the build check.
@@ -135,20 +137,10 @@ function explain(reason) {
   say('');
 }
 
-function serveArgs() {
-  const args = process.argv.slice(2);
-  const ci = truthy(process.env.CI) || (!process.stdout.isTTY && !process.stdin.isTTY);
-  if (ci && !truthy(process.env.TASKMGR_LAB_KEEP_SERVING) && !args.includes('--exit-after-url')) {
-    args.push('--exit-after-url');
-    say('(CI or no terminal: the browser mode exits after printing its URL; set TASKMGR_LAB_KEEP_SERVING=1 to keep it running.)');
-  }
-  return args;
-}
-
 function browserMode() {
   require('tsx/cjs');
   const { main } = require('../electron/cli/main.ts');
-  return main(['serve', ...serveArgs()]);
+  return main(['serve', ...process.argv.slice(2)]);
 }
 
 async function run() {
