@@ -44,14 +44,18 @@ function ok<T extends LabRequestType>(r: LabResult<T>) {
   return r.value;
 }
 
+/** What a predicate waits for, in words (its source when it has no name). */
+const awaited = (pred: () => boolean) => (pred as { awaited?: string }).awaited ?? pred.toString();
+
 async function until(pred: () => boolean, ms = 15000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out; last events: ${lab.events().slice(-30).map((e) => e.ev).join(' ')}`);
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${awaited(pred)}; last events: ${lab.events().slice(-30).map((e) => e.ev).join(' ')}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
-const has = (pred: (e: TraceEvent) => boolean) => () => lab.events().some(pred);
+/** A predicate over the Lab's events; it names the event awaited when an `until` times out. */
+const has = (pred: (e: TraceEvent) => boolean) => Object.assign(() => lab.events().some(pred), { awaited: `an event where ${pred.toString()}` });
 
 describe('Lab: live mode', () => {
   it('runs bodies in worker processes, applies a shutdown from the UI, and stops', async () => {

@@ -147,7 +147,7 @@ describe('browser mode: the Lab API over a real WebSocket', () => {
     const until = async (pred: () => boolean, ms = 5000) => {
       const end = Date.now() + ms;
       while (!pred()) {
-        if (Date.now() > end) throw new Error('timed out');
+        if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${pred.toString()}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     };

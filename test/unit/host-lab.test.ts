@@ -47,15 +47,19 @@ function ok<T extends LabRequestType>(r: LabResult<T>) {
   return r.value;
 }
 
+/** What a predicate waits for, in words (its source when it has no name). */
+const awaited = (pred: () => boolean) => (pred as { awaited?: string }).awaited ?? pred.toString();
+
 async function until(pred: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred()) {
-    if (Date.now() > end) throw new Error('timed out');
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${awaited(pred)}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
 
-const has = (pred: (e: TraceEvent) => boolean) => () => lab.events().some(pred);
+/** A predicate over the Lab's events; it names the event awaited when an `until` times out. */
+const has = (pred: (e: TraceEvent) => boolean) => Object.assign(() => lab.events().some(pred), { awaited: `an event where ${pred.toString()}` });
 
 describe('Lab: runs', () => {
   it('runs a library scenario paced on the wall clock and pushes its events', async () => {

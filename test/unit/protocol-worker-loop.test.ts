@@ -18,8 +18,13 @@ function fakeWorker(templates: TaskTemplate[], tickMs = 1, t0?: number) {
   const out: FromWorker[] = [];
   let listener: (m: unknown) => void = () => {};
   let exitCode: number | null = null;
+  /** Called after every batch the worker posts: wakes the helpers that wait for a message. */
+  const watchers = new Set<() => void>();
   const channel: ParentChannel = {
-    postMessage: (e) => out.push(...(e as Envelope<FromWorker>).batch),
+    postMessage: (e) => {
+      out.push(...(e as Envelope<FromWorker>).batch);
+      for (const w of [...watchers]) w();
+    },
     onMessage: (l) => (listener = l),
     onDisconnect: () => {},
   };
@@ -32,12 +37,27 @@ function fakeWorker(templates: TaskTemplate[], tickMs = 1, t0?: number) {
   const start = (id: number, template: string, at?: number) =>
     send({ t: 'start', run: 1, task: { id, label: template, kind: 'Compaction', body: { type: 'template', template } }, at });
   const settle = (ms = 5) => new Promise((r) => setTimeout(r, ms));
-  /** Waits (up to 2 s, the machine may be busy) until task `id` has exited. */
-  const exited = async (id: number) => {
-    for (const t0 = performance.now(); performance.now() - t0 < 2000; await settle(2)) {
-      if (out.some((m) => m.t === 'exited' && m.id === id)) return;
-    }
-  };
+  /**
+   * Resolves when task `id` has exited; fails the test, naming the task and what it
+   * said so far, if it has not within 10 s (a generous bound for a busy machine: the
+   * bodies here take milliseconds).
+   */
+  const exited = (id: number) =>
+    new Promise<void>((resolve, reject) => {
+      const done = () => out.some((m) => m.t === 'exited' && m.id === id);
+      if (done()) return resolve();
+      const timer = setTimeout(() => {
+        watchers.delete(check);
+        reject(new Error(`task ${id} did not exit within 10 s; its messages so far: [${of(id).join(', ')}]`));
+      }, 10_000);
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        watchers.delete(check);
+        resolve();
+      };
+      watchers.add(check);
+    });
   /** The messages about task `id`, shortened to their type (and event kind). */
   const of = (id: number) =>
     out.filter((m) => 'id' in m && m.id === id).map((m) => (m.t === 'event' ? `${m.event.ev}` : m.t === 'exited' ? `exited:${m.outcome}${m.message ? `:${m.message}` : ''}` : m.t));
@@ -113,9 +133,10 @@ describe('pool worker loop', () => {
     await w.exited(1);
     expect(performance.now() - begin).toBeLessThan(250);
     expect(w.of(1)).toEqual(['started', 'await', 'await', 'exited:ok']);
-    w.start(2, 'a', 1000 - 650); // ends at 350 + 700 = 1050 ms: about 50 ms from now
+    w.start(2, 'a', 1000 - 650); // ends at 350 + 700 = 1050 ms of the run: some 50 ms from now
     await w.exited(2);
-    expect(performance.now() - begin).toBeGreaterThanOrEqual(40);
+    // Not before its logical end (1 ms of slack for the clock's rounding), however late the message landed.
+    expect(performance.timeOrigin + performance.now() - t0).toBeGreaterThanOrEqual(1049);
   });
 
   it('goes silent for a killed run', async () => {

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TASK_KINDS } from '../../shared/model';
+import { LIBRARY_DIR, libraryNames } from '../../electron/cli/load-scenario';
 
 describe('environment', () => {
   it('lists the twelve task kinds in the seed order', () => {
@@ -7,7 +10,10 @@ describe('environment', () => {
     expect(TASK_KINDS[0]).toBe('LibpqEndpointListener');
     expect(TASK_KINDS[11]).toBe('Attach');
   });
-  it('has __dirname under vitest', () => {
-    expect(typeof __dirname).toBe('string');
+  // Tests find their fixtures, and the CLI its scenario library, from __dirname.
+  it('resolves __dirname to the source folder, where the fixtures and the library are', () => {
+    expect(existsSync(join(__dirname, '..', 'fixtures', 'conformance'))).toBe(true);
+    expect(LIBRARY_DIR).toBe(join(__dirname, '..', '..', 'electron', 'scenario', 'library'));
+    expect(libraryNames()).toContain('pageserver-demo');
   });
 });
