@@ -21,7 +21,7 @@ usage:
   taskmgr-lab conform DIR [--mode sim|live] [--tick-ms N] [--out DIR]
   taskmgr-lab export TRACE --perfetto OUT.json
   taskmgr-lab serve [--port N] [--no-open]   the Lab in a browser (127.0.0.1, per-run token)
-  taskmgr-lab scenarios [--check]       list the built-in scenarios; --check runs them all and checks their outcome
+  taskmgr-lab scenarios [--json] [--check]   list the built-in scenarios (catalog ids, Neon issues); --check runs them all and checks their outcome
   taskmgr-lab demo [--mode sim|live]    run the built-in demo (a pageserver with two tenants) in the terminal
   taskmgr-lab help
 

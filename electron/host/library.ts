@@ -31,8 +31,8 @@ export function parseText(text: string, filename: string): Loaded {
   }
 }
 
-/** Issue numbers named in a description (`#123`). */
-function issuesOf(text: string): number[] {
+/** Issue numbers named in a description (`#123`): how a plain task_mgr scenario names its incident. */
+export function issuesOf(text: string): number[] {
   return [...new Set([...text.matchAll(/#(\d+)\b/g)].map((m) => Number(m[1])))];
 }
 

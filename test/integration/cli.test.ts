@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../electron/cli/main';
+import type { LibraryEntry } from '../../electron/cli/commands/scenarios';
+import { LIBRARY_DIR } from '../../electron/cli/load-scenario';
+import { ScenarioLibrary } from '../../electron/host/library';
 
 const ROOT = join(__dirname, '..', '..');
 const CONFORMANCE = join(ROOT, 'test', 'fixtures', 'conformance');
@@ -80,6 +83,32 @@ describe('taskmgr-lab run', () => {
     expect(await cli('run', 'demo', '--seed', '-1')).toMatchObject({ code: 2 });
     expect(await cli('run', 'no-such-scenario')).toMatchObject({ code: 2 });
     expect(await cli('frobnicate')).toMatchObject({ code: 2, err: ['taskmgr-lab: unknown command "frobnicate" (try: taskmgr-lab help)'] });
+  });
+});
+
+describe('taskmgr-lab scenarios', () => {
+  it('lists each scenario with its catalog ids and Neon issue numbers', async () => {
+    const r = await cli('scenarios');
+    expect(r.code).toBe(0);
+    const s01 = r.out.find((l) => l.startsWith('s01-detach-while-attaching '));
+    expect(s01).toMatch(/^s01-detach-while-attaching +S1 +Detach while attach is in progress {2}· #2910 #2785 #4321$/);
+    expect(r.out.find((l) => l.startsWith('s08-'))).toContain('#2211 #1775 #2835 #2851 #3136 #3265');
+  });
+
+  it('gives the same with --json, and the issue numbers the app\'s library shows', async () => {
+    const r = await cli('scenarios', '--json');
+    expect(r.code).toBe(0);
+    const entries = JSON.parse(r.out.join('\n')) as LibraryEntry[];
+    expect(entries.find((e) => e.name === 's01-detach-while-attaching')).toEqual({
+      name: 's01-detach-while-attaching',
+      format: 'taskmgr-pageserver/1',
+      catalog: ['S1'],
+      issues: [2910, 2785, 4321],
+      title: 'Detach while attach is in progress',
+    });
+    const app = new ScenarioLibrary(LIBRARY_DIR).list();
+    expect(entries.map((e) => [e.name, e.issues])).toEqual(app.map((s) => [s.name, s.issues]));
+    expect(entries.filter((e) => e.catalog.length > 0).length).toBeGreaterThanOrEqual(20);
   });
 });
 
