@@ -17,7 +17,8 @@
  * hash table keyed by their characters, so that the scan makes a string only the
  * first time it meets a name; a column holds its id.
  */
-import { type AnyEvent, LOG_LEVELS } from '../../../shared/trace/events';
+import { type AnyEvent, type EventName, LOG_LEVELS } from '../../../shared/trace/events';
+import { eventLevel, type LevelFields } from '../../../shared/trace/wording';
 
 /** Event type codes of the `code` column, in the order of shared/trace/events.ts. */
 export const EV = {
@@ -73,20 +74,12 @@ export const LOG_LIKE: ReadonlySet<string> = new Set([
 
 export const LEVELS = LOG_LEVELS;
 
-/** The level the Log view gives the pageserver model's events (kept in the `a` column). */
-function logLikeLevel(ev: string, ok: unknown): number {
-  switch (ev) {
-    case 'storage':
-      return 0;
-    case 'upload_queue':
-    case 'flush_loop':
-      return 1;
-    case 'assertion':
-      return ok === false ? 4 : 2;
-    default:
-      return 2;
-  }
-}
+/** An event's level as an index into LEVELS (see shared/trace/wording.ts). */
+const levelIndex = (ev: string, f: LevelFields): number => LEVELS.indexOf(eventLevel(ev, f));
+/** The level of each code whose level depends on no field (the rest are read from a column). */
+const CODE_LEVEL = new Int8Array(32).fill(LEVELS.indexOf('info'));
+for (const [name, code] of CODE_OF) CODE_LEVEL[code] = levelIndex(name as EventName, {});
+
 /** Column `b` of an unknown_text event: 1 for `process_start` (a restarted pageserver; the reducer resets the process). */
 export const PROCESS_START = 1;
 const isProcessStart = (ev: string): number => (ev === 'process_start' ? PROCESS_START : -1);
@@ -204,6 +197,7 @@ const K_SPOE = 21;
 const K_FAULT = 22;
 const K_APPLIED = 23;
 const K_OK = 24;
+const K_ACTION = 25;
 const KEY_NAMES: Array<[string, number]> = [
   ['t', K_T],
   ['ev', K_EV],
@@ -229,8 +223,9 @@ const KEY_NAMES: Array<[string, number]> = [
   ['fault', K_FAULT],
   ['applied', K_APPLIED],
   ['ok', K_OK],
+  ['action', K_ACTION],
 ];
-const N_KEYS = 25;
+const N_KEYS = 26;
 
 /**
  * A tiny perfect-enough hash of a short ASCII word by its length, first and last
@@ -542,7 +537,6 @@ export class EventStore {
       const e = raw as Fields;
       const ev = e.ev as string;
       const code = CODE_OF.get(ev) ?? (typeof e.message === 'string' || typeof e.text === 'string' || LOG_LIKE.has(ev) ? EV.unknown_text : EV.unknown);
-      const lvl = typeof e.level === 'string' ? LEVELS.indexOf(e.level as (typeof LEVELS)[number]) : -1;
       const sid = (v: unknown): number => (typeof v === 'string' ? this.intern(v) : -1);
       const task = sid(e.task);
       let a = -1;
@@ -583,7 +577,7 @@ export class EventStore {
           b = e.applied === true ? 1 : 0;
           break;
         case EV.unknown_text:
-          a = lvl >= 0 ? lvl : logLikeLevel(ev, e.ok);
+          a = levelIndex(ev, e);
           b = isProcessStart(ev);
           break;
         default:
@@ -831,7 +825,11 @@ export class EventStore {
       code = vs[K_MESSAGE] >= 0 || vs[K_TEXT] >= 0 || LOG_LIKE.has(name) ? EV.unknown_text : EV.unknown;
       if (code === EV.unknown_text) {
         const lvl = this.pick(b, K_LEVEL, LEVELS);
-        unknownLevel = lvl >= 0 ? lvl : logLikeLevel(name, vs[K_OK] >= 0 ? b[vs[K_OK]] === 116 : undefined);
+        unknownLevel = levelIndex(name, {
+          level: lvl >= 0 ? LEVELS[lvl] : undefined,
+          ok: vs[K_OK] >= 0 ? b[vs[K_OK]] === 116 : undefined,
+          action: vs[K_ACTION] >= 0 ? this.pickString(b, K_ACTION) : undefined,
+        });
         processStart = isProcessStart(name);
       }
     }
@@ -944,6 +942,13 @@ export class EventStore {
       return w;
     }
     return -1;
+  }
+
+  /** A string value without escapes as a string (rare values only: it allocates). */
+  private pickString(b: Uint8Array, key: number): string | undefined {
+    const v = this.vs[key];
+    if (v < 0 || b[v] !== Q || this.vEsc[key]) return undefined;
+    return utf8.decode(b.subarray(v + 1, this.ve[key] - 1));
   }
 
   // ---- scanning in a worker ---------------------------------------------------------
@@ -1161,20 +1166,12 @@ export class EventStore {
     return info;
   }
 
-  /** The level of a log line (see stores/logs.ts), 0 trace .. 4 error, without decoding it. */
+  /** The level of event i (shared/trace/wording.ts) as an index into LEVELS, without decoding it. */
   levelOf(i: number): number {
-    switch (this.code[i]) {
-      case EV.log:
-      case EV.unknown_text:
-        return this.a[i] >= 0 ? this.a[i] : 2;
-      case EV.error:
-      case EV.process_crash:
-        return 4;
-      case EV.lint:
-        return 3;
-      default:
-        return 2;
-    }
+    const code = this.code[i];
+    if (code === EV.log || code === EV.unknown_text) return this.a[i] >= 0 ? this.a[i] : CODE_LEVEL[EV.log];
+    if (code === EV.exit) return levelIndex('exit', { outcome: OUTCOMES[this.a[i]] });
+    return CODE_LEVEL[code];
   }
 
   /** The 1-based line of the recording event i came from, or null for pushed events. */
