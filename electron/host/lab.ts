@@ -30,6 +30,7 @@ import { LIBRARY_DIR } from '../cli/load-scenario';
 import { serializePerfetto } from '../cli/commands/export';
 import { LabError } from './errors';
 import { parseText, ScenarioLibrary } from './library';
+import { INTERACTIVE_DEMO } from '../pageserver/demo';
 import { PushHub, type PushHubOptions, type PushSink } from './push-hub';
 import { pruneRecordings, recordingName, Recorder, type RecorderOptions, safeStem } from './recorder';
 import { LivePools, type LivePoolsOptions } from './live-session';
@@ -151,6 +152,16 @@ export class Lab implements LabApi {
   /** A transport's subscriber, with its own backpressure. */
   addSink(sink: PushSink): () => void {
     return this.hub.add(sink);
+  }
+
+  /**
+   * The app's first start: the interactive pageserver demo in the simulator (at the
+   * default tick), if nothing has run yet, as the README promises.
+   */
+  async runDemo(): Promise<void> {
+    if (this.mode !== 'idle' || this.closed) return;
+    const r = await this.request({ type: 'run', scenario: { library: INTERACTIVE_DEMO }, mode: 'sim' });
+    if (!r.ok) this.log(`taskmgr-lab: the demo could not start: ${r.error}`);
   }
 
   /** Stops the run, finishes its recording, and refuses further requests. */

@@ -10,6 +10,7 @@ import { basename, extname, join } from 'node:path';
 import { ScenarioError } from '../../shared/scenario/parse';
 import { type AnyScenario, isPageserverScenario, parseAnyScenario } from '../../shared/scenario/pageserver-parse';
 import type { ScenarioInfo, ScenarioParseError, ScenarioSource } from '../../shared/protocol/lab';
+import { DEMO_SCENARIO, INTERACTIVE_DEMO, interactiveDemo } from '../pageserver/demo';
 
 export type Loaded = { ok: true; scenario: AnyScenario; title: string } | { ok: false; error: string; parse?: ScenarioParseError };
 
@@ -39,17 +40,25 @@ export function issuesOf(text: string): number[] {
 export class ScenarioLibrary {
   constructor(readonly dir: string) {}
 
+  /** The files' names, and the interactive demo beside the scripted one it is made from. */
   names(): string[] {
     if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
+    const files = readdirSync(this.dir)
       .filter((f) => f.endsWith('.json'))
-      .map((f) => basename(f, '.json'))
-      .sort();
+      .map((f) => basename(f, '.json'));
+    if (files.includes(DEMO_SCENARIO)) files.push(INTERACTIVE_DEMO);
+    return files.sort();
   }
 
   /** A library scenario by name; names are checked against the listing (no paths). */
   load(name: string): Loaded {
     if (!this.names().includes(name)) return { ok: false, error: `no built-in scenario "${name}"` };
+    if (name === INTERACTIVE_DEMO) {
+      const scripted = this.load(DEMO_SCENARIO);
+      if (!scripted.ok || !isPageserverScenario(scripted.scenario)) return scripted;
+      const scenario = interactiveDemo(scripted.scenario);
+      return { ok: true, scenario, title: scenario.name };
+    }
     const filename = `${name}.json`;
     return parseText(readFileSync(join(this.dir, filename), 'utf8'), filename);
   }

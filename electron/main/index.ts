@@ -270,6 +270,7 @@ function start(): void {
       live: { launcher: new ElectronLauncher(), workloadsModule: join(__dirname, 'pageserver-workloads.js') },
     });
     wireIpc(lab);
+    void lab.runDemo();
     refreshMenu();
     createWindow();
     app.on('activate', () => {

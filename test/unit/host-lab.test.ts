@@ -164,6 +164,35 @@ describe('Lab: pageserver scenarios', () => {
   });
 });
 
+describe('Lab: the first start', () => {
+  it('runs the interactive demo in the simulator, once, and only when nothing has run', async () => {
+    await lab.runDemo();
+    expect(lab.status()).toMatchObject({ mode: 'sim', title: 'pageserver-demo-interactive', running: true, tickMs: 100 });
+    const first = lab.status().recording;
+    await lab.runDemo();
+    expect(lab.status().recording).toBe(first);
+    ok(await lab.handle({ type: 'stop' }));
+    await lab.runDemo();
+    expect(lab.status().running).toBe(false);
+  });
+
+  it('the interactive demo is the scripted one without its SIGTERM: it keeps working past tick 400', async () => {
+    const list = ok(await lab.handle({ type: 'listScenarios' }));
+    expect(list.find((s) => s.name === 'pageserver-demo')?.title).toContain('scripted: SIGTERM at tick 400');
+    expect(list.find((s) => s.name === 'pageserver-demo-interactive')?.title).toContain('until you stop it');
+    const loaded = lab.library.load('pageserver-demo-interactive');
+    if (!loaded.ok || !('pageserver' in loaded.scenario)) throw new Error('no interactive demo');
+    expect(loaded.scenario.steps.map((s) => s.do)).not.toContain('signal');
+    expect(loaded.scenario.end_at).toBeGreaterThanOrEqual(10_000_000);
+    ok(await lab.handle({ type: 'run', scenario: { library: 'pageserver-demo-interactive' }, mode: 'sim', tickMs: 1 }));
+    await until(() => (lab.events().at(-1)?.t ?? 0) > 450, 20_000);
+    expect(lab.events().some((e) => e.ev === 'process_signal' || e.ev === 'process_exit' || e.ev === 'end')).toBe(false);
+    expect(lab.status().running).toBe(true);
+    expect(lab.events().some((e) => e.ev === 'flush_loop' || e.ev === 'upload_queue')).toBe(true);
+    ok(await lab.handle({ type: 'stop' }));
+  });
+});
+
 describe('Lab: pageserver operations from the UI', () => {
   it('detaches a tenant, injects by kind and crashes the process of a running pageserver scenario', async () => {
     ok(await lab.handle({ type: 'run', scenario: { library: 'pageserver-demo' }, mode: 'sim', tickMs: 5 }));

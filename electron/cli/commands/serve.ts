@@ -89,6 +89,8 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
     await shutdown();
     return 0;
   }
+  // A user finds the interactive pageserver demo at work (the README's promise).
+  await lab.runDemo();
   const headless = truthy(process.env.CI) || !process.stdout.isTTY;
   if (args.options['no-open'] !== true && !headless) openInBrowser(server.url, io);
   io.out('Press Ctrl-C to stop.');

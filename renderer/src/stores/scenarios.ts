@@ -30,7 +30,9 @@ export const useScenariosStore = defineStore('scenarios', () => {
     loaded.value = true;
     if (!r.ok) return;
     library.value = r.value;
-    if (selected.value === null && r.value.length > 0) selected.value = r.value[0].name;
+    // The scenario the Lab runs (the demo on the first start) is the one shown.
+    const running = useLabStore().status?.title;
+    if (selected.value === null && r.value.length > 0) selected.value = r.value.find((s) => s.name === running)?.name ?? r.value[0].name;
   }
 
   async function openFile(name: string, text: string): Promise<void> {
