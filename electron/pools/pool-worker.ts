@@ -43,8 +43,10 @@ export class PoolWorker {
     readonly index: number,
     readonly channel: WorkerChannel,
     batching: BatchingOptions,
+    /** While true, this worker's outbox does not end its turn (Outbox.holdTurn). */
+    holdTurn?: () => boolean,
   ) {
-    this.outbox = new Outbox<ToWorker>((envelope) => channel.postMessage(envelope), batching);
+    this.outbox = new Outbox<ToWorker>((envelope) => channel.postMessage(envelope), batching, holdTurn);
     this.ready = new Promise((resolve) => (this.greeted = resolve));
     this.exited = new Promise((resolve) => {
       channel.onExit((code, signal) => {

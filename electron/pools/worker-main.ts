@@ -117,9 +117,11 @@ export function runWorker(channel: ParentChannel, exit: (code: number) => void =
 
   channel.onMessage((raw) => {
     if (stopping) return;
-    const { messages, rejected } = parseToWorker(raw);
+    const { messages, rejected, more } = parseToWorker(raw);
     for (const r of rejected) outbox.push({ t: 'problem', run: r.run, message: `malformed message from the coordinator: ${r.reason}` });
     for (const m of messages) handle(m);
+    // The bodies this turn started run once all of it has landed (Envelope.more).
+    if (!more) for (const s of sessions.values()) s.release();
   });
   channel.onDisconnect(() => stop(0));
 

@@ -96,6 +96,13 @@ export class WorkerPools {
   /** Echo replies (the IPC benchmark). */
   onEcho: ((message: EchoReplyMessage, worker: PoolWorker) => void) | null = null;
   private killOnExit = () => this.killAll();
+  /**
+   * Workers whose current turn has not ended (their last envelope said `more`). The
+   * coordinator's own turn goes on until they end, so that what one poll of a body
+   * asked for (a spawn, then a `shutdown_tasks`) reaches the other workers as one turn.
+   */
+  private openTurns = new Set<PoolWorker>();
+  private holdTurn = () => this.openTurns.size > 0;
 
   constructor(private options: PoolsOptions = {}) {
     this.launcher = options.launcher ?? new NodeLauncher();
@@ -141,6 +148,7 @@ export class WorkerPools {
     this.stopping = null;
     this.workers = [];
     this.pools.clear();
+    this.openTurns.clear();
     process.on('exit', this.killOnExit);
     const failed = new Promise<never>((_, reject) => (this.failStart = reject));
     failed.catch(() => {});
@@ -154,7 +162,7 @@ export class WorkerPools {
         const list: PoolWorker[] = [];
         this.pools.set(runtime, list);
         for (let index = 0; index < this.counts[runtime]; index++) {
-          const w = new PoolWorker(runtime, index, this.launcher.launch(runtime, index), this.batchingOptions);
+          const w = new PoolWorker(runtime, index, this.launcher.launch(runtime, index), this.batchingOptions, this.holdTurn);
           w.channel.onMessage((raw) => this.receive(w, raw));
           void w.exited.then((exit) => this.workerExited(w, exit));
           list.push(w);
@@ -233,6 +241,7 @@ export class WorkerPools {
   }
 
   private workerExited(w: PoolWorker, exit: WorkerExit): void {
+    this.turnEnded(w);
     if (this.failStart) {
       this.failStart(new Error(`pool worker ${w.name} exited while starting (code ${exit.code}, signal ${exit.signal})`));
       return;
@@ -303,7 +312,7 @@ export class WorkerPools {
   // ---- messages from workers -------------------------------------------------------
 
   private receive(w: PoolWorker, raw: unknown): void {
-    const { messages, rejected } = parseFromWorker(raw);
+    const { messages, rejected, more } = parseFromWorker(raw);
     this.received += messages.length + rejected.length;
     for (const r of rejected) this.problem(`malformed message from pool worker ${w.name} (pid ${w.pid}): ${r.reason}`, r.run);
     for (const m of messages) {
@@ -313,6 +322,14 @@ export class WorkerPools {
         this.problem(`handling "${m.t}" from pool worker ${w.name} failed: ${(err as Error)?.stack ?? err}`, 'run' in m ? m.run : null);
       }
     }
+    if (more) this.openTurns.add(w);
+    else this.turnEnded(w);
+  }
+
+  /** Worker `w`'s turn ended (or it exited): once no worker's turn is open, the coordinator's ends. */
+  private turnEnded(w: PoolWorker): void {
+    if (!this.openTurns.delete(w) || this.openTurns.size) return;
+    for (const x of this.workers) x.outbox.resumeTurn();
   }
 
   private dispatch(w: PoolWorker, m: FromWorker): void {

@@ -19,7 +19,8 @@ import { type TaskSink, WorkerTask } from './worker-task';
 
 export interface SessionOutput {
   push(message: FromWorker): void;
-  flush(): void;
+  /** Ends the worker's turn now: what is queued goes out (before a body blocks the thread). */
+  endTurnNow(): void;
 }
 
 export class WorkerSession implements TaskSink {
@@ -29,6 +30,8 @@ export class WorkerSession implements TaskSink {
   private templateBodies = new Map<string, TaskBody>();
   private calls = 0;
   private closed = false;
+  /** Tasks started in the coordinator's current turn: their bodies wait for its end (`release`). */
+  private held: WorkerTask[] = [];
 
   constructor(
     readonly run: number,
@@ -54,7 +57,7 @@ export class WorkerSession implements TaskSink {
   }
 
   flush(): void {
-    this.out.flush();
+    this.out.endTurnNow();
   }
 
   nextCallId(): number {
@@ -69,7 +72,20 @@ export class WorkerSession implements TaskSink {
     }
     const task = new WorkerTask(req, this.runtime, this, at);
     this.tasks.set(req.id, task);
-    void this.runTask(task);
+    this.held.push(task);
+  }
+
+  /**
+   * The coordinator's turn is over (its last envelope has been handled): the bodies
+   * it started take their first step now, after every signal and fault of that turn
+   * reached them. In the seed a spawned task is registered, and can be signalled,
+   * before it is first polled.
+   */
+  release(): void {
+    if (!this.held.length) return;
+    const held = this.held;
+    this.held = [];
+    for (const task of held) if (task.alive) void this.runTask(task);
   }
 
   private async runTask(task: WorkerTask): Promise<void> {
@@ -114,5 +130,6 @@ export class WorkerSession implements TaskSink {
     this.closed = true;
     for (const t of this.tasks.values()) t.kill();
     this.tasks.clear();
+    this.held = [];
   }
 }

@@ -7,7 +7,11 @@
  * - `is_shutdown_requested()` reads the local flag that the coordinator's `signal`
  *   message sets, and that message wakes the task's watchers;
  * - an injected fault rejects the current interruptible await, or the next one; it
- *   wins over an await that is ready at the same moment (checked first);
+ *   wins over an await that is ready at the same moment (checked first), and a
+ *   waiting fault ends the task before a `shutdown_tasks` or service call is made;
+ * - a task started in a coordinator turn takes its first step only after that turn
+ *   has landed (./worker-session.ts), so a signal or fault sent with its start is
+ *   already applied;
  * - in `sleep_or_shutdown`, shutdown wins over the end of the sleep;
  * - `busy(ticks)` spins the CPU for ticks * tick_ms: the other tasks of this worker
  *   stall (it is one thread, like blocking code on a tokio worker), other workers
@@ -39,7 +43,7 @@ export interface TaskSink {
   /** The run's time zero, epoch ms: a message's `at` counts from it. */
   readonly t0: number;
   send(message: FromWorker): void;
-  /** Sends what is queued now (before the worker blocks). */
+  /** Sends what is queued now, ending the worker's turn (before the worker blocks). */
   flush(): void;
   nextCallId(): number;
 }
@@ -163,6 +167,18 @@ export class WorkerTask {
     if (this.alive) this.sink.send({ t: 'event', run: this.sink.run, id: this.req.id, event });
   }
 
+  /**
+   * A fault that is waiting, taken (null if none). `shutdown_tasks` and service
+   * calls are async fns in the seed: nothing happens until they are first polled,
+   * and a waiting fault wins before that, so the request is never made.
+   */
+  takeFault(): InjectedFault | null {
+    if (!this.alive || !this.pendingFault) return null;
+    const { kind, message } = this.pendingFault;
+    this.pendingFault = null;
+    return new InjectedFault(kind, message);
+  }
+
   /** Parks the body until one of the conditions holds; rejects with an injected fault. */
   park(what: string, opts: ParkOptions): Promise<Wake> {
     if (!this.alive) return never();
@@ -263,6 +279,8 @@ class WorkerTaskContext implements TaskContext {
 
   async shutdownTasks(label: string, filter: ShutdownFilter): Promise<void> {
     if (!this.task.alive) return never();
+    const fault = this.task.takeFault();
+    if (fault) throw fault;
     const call = this.sink.nextCallId();
     this.sink.send({ t: 'shutdown_tasks', run: this.sink.run, id: this.id, call, label, filter });
     await this.task.park(`shutdown_tasks ${label}`, { callId: call });
@@ -271,6 +289,8 @@ class WorkerTaskContext implements TaskContext {
 
   async service<T = unknown>(name: string, args?: unknown, what = `${name}()`): Promise<T> {
     if (!this.task.alive) return never();
+    const fault = this.task.takeFault();
+    if (fault) throw fault;
     const call = this.sink.nextCallId();
     this.sink.send({ t: 'service', run: this.sink.run, id: this.id, call, service: name, args });
     await this.task.park(what, { callId: call });

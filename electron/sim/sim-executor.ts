@@ -214,6 +214,9 @@ export class SimExecutor implements Executor {
     if (!f) return;
     f.shutdown = true;
     if (f.state === 'parked' && f.wait?.onShutdown) this.wake(f, 'shutdown');
+    // Its sleep has ended but it has not resumed yet: when it is polled, both are due,
+    // and in `sleep_or_shutdown` the shutdown wins (FORMAT.md note 7), as a fault does.
+    else if (f.state === 'ready' && f.wakeReason === 'timer' && f.wait?.onShutdown) f.wakeReason = 'shutdown';
   }
 
   inject(id: number, fault: FaultKind, message: string): void {
@@ -471,6 +474,18 @@ export class SimExecutor implements Executor {
   /** @internal */ parkFor(f: Fiber, what: string, ticks: number, onShutdown: boolean, callId: number, interruptible: boolean) {
     return this.park(f, what, ticks, onShutdown, callId, interruptible);
   }
+  /**
+   * `shutdown_tasks` and service calls are async fns in the seed: nothing happens
+   * until their first poll, and a fault already waiting wins before it, so the
+   * request is never made (no scan, no signal).
+   * @internal
+   */
+  throwWaitingFault(f: Fiber): void {
+    if (!f.pendingFault) return;
+    const { kind, message } = f.pendingFault;
+    f.pendingFault = null;
+    throw new InjectedFault(kind, message);
+  }
   /** @internal */ get taskHost(): TaskHost {
     return this.th;
   }
@@ -544,6 +559,7 @@ class SimTaskContext implements TaskContext {
 
   async shutdownTasks(label: string, filter: ShutdownFilter): Promise<void> {
     if (!this.alive()) return never();
+    this.exec.throwWaitingFault(this.f);
     const callId = this.exec.newCallId();
     this.exec.taskHost.shutdownTasksFrom(this.id, callId, label, filter);
     await this.exec.parkFor(this.f, `shutdown_tasks ${label}`, -1, false, callId, true);
@@ -551,6 +567,7 @@ class SimTaskContext implements TaskContext {
 
   async service<T>(name: string, args?: unknown, what = `${name}()`): Promise<T> {
     if (!this.alive()) return never();
+    this.exec.throwWaitingFault(this.f);
     const callId = this.exec.newCallId();
     this.exec.taskHost.serviceCall(this.id, callId, name, args);
     await this.exec.parkFor(this.f, what, -1, false, callId, true);

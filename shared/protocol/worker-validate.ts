@@ -35,6 +35,8 @@ export interface Rejected {
 export interface Parsed<M> {
   messages: M[];
   rejected: Rejected[];
+  /** The envelope said that more of the sender's turn follows (Envelope.more). */
+  more?: true;
 }
 
 type Obj = Record<string, unknown>;
@@ -270,7 +272,7 @@ function parseEnvelope<M>(raw: unknown, one: (m: Obj) => M): Parsed<M> {
       rejected.push({ reason: type + err.message, run });
     }
   }
-  return { messages, rejected };
+  return raw.more === true ? { messages, rejected, more: true } : { messages, rejected };
 }
 
 /** Validates an envelope received from a worker. */

@@ -260,7 +260,16 @@ export type FromWorker =
   | EchoReplyMessage
   | ProblemMessage;
 
-/** What goes over the channel: a batch of messages, in order. */
+/**
+ * What goes over the channel: a batch of messages, in order. `more` says that the
+ * sender's turn goes on: the batch was cut (at the cap, or because batching is off)
+ * and more envelopes of the same turn follow; the turn's last envelope has no `more`
+ * (it may be empty). A worker holds the bodies a turn starts until the turn is over,
+ * so everything the coordinator said about a task in the turn that started it
+ * (a signal, a fault) is applied before the body takes its first step, as in the
+ * seed, where `spawn` registers a task before it is first polled.
+ */
 export interface Envelope<M> {
   batch: M[];
+  more?: true;
 }

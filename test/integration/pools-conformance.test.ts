@@ -1,6 +1,6 @@
 /**
  * Every conformance example conforms in live mode (tick_ms 20): real worker
- * processes forked through NodeLauncher, four pools of two. The twelve examples run
+ * processes forked through NodeLauncher, four pools of two. The examples run
  * side by side on one set of pools (each run is its own registry; workers host
  * several runs at once), which keeps the suite to about the length of the longest
  * example. The runs also carry `pool_stats`, and stopping the pools leaves no
@@ -96,15 +96,16 @@ describe('live pools: conformance examples at tick_ms 20', () => {
     expect(pids.filter(alive)).toEqual([]);
   });
 
-  it('has the twelve examples', () => {
-    expect(EXAMPLES).toHaveLength(12);
+  it('has the twelve public examples and the fidelity scenarios', () => {
+    expect(EXAMPLES).toHaveLength(13);
   });
 
   it.each(EXAMPLES)('%s conforms', (name) => {
     const r = results.get(name)!;
     const expected = parseJsonl(readFileSync(path.join(DIR, `${name}.expected.jsonl`), 'utf8')).events;
     const actual = r.events.map((e, i) => ({ ...e, line: i + 1 }));
-    expect(compareTraces(expected, actual)).toEqual([]);
+    // Joined, so that a failure prints the differences themselves.
+    expect(compareTraces(expected, actual).join('\n')).toBe('');
     expect(r.problems).toEqual([]);
     expect(r.events[0]).toMatchObject({ ev: 'scenario', name, mode: 'live', tick_ms: 20 });
     expect(r.events.filter((e) => e.ev === 'error')).toEqual([]);
