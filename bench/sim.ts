@@ -1,7 +1,8 @@
 /**
  * Simulator figures for `npm run bench`: trace events per second, trivial tasks per
  * second from spawn to exit, and the wall cost of one shutdown_tasks over 10k tasks
- * waiting on their watcher. Each is measured on generated scenarios, in-process.
+ * waiting on their watcher, and memory. Each is measured on generated scenarios,
+ * in-process; every run is handed in (./figures.ts reports the median and spread).
  */
 import { parseScenarioValue } from '../shared/scenario/parse';
 import type { Scenario } from '../shared/scenario/types';
@@ -9,6 +10,7 @@ import { EventLog } from '../electron/core/event-log';
 import type { Executor, SpawnSpec } from '../electron/core/executor';
 import { TaskManager } from '../electron/core/task-manager';
 import { runScenarioSim } from '../electron/scenario/run-sim';
+import type { Samples } from './figures';
 
 function build(tasks: Record<string, unknown>, steps: unknown[], end_at: number): Scenario {
   return parseScenarioValue({ format: 'taskmgr-scenario/1', name: 'bench', tasks, steps, end_at });
@@ -48,57 +50,78 @@ function coordinatorMemory(n: number): number {
   globalThis.gc?.();
   const mb = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
   if (manager.registry.size !== n) throw new Error('coordinator memory: not every task registered');
-  return +mb.toFixed(1);
+  return mb;
 }
 
-export async function measureSim(): Promise<{ coord_mem_100k_mb: number; sim_mem_100k_mb: number; sim_events_per_s: number; sim_events_per_cpu_s: number; sim_tasks_per_s: number; sim_shutdown_10k_ms: number; sim_events: number }> {
+export const SIM_ABOUT: Record<string, string> = {
+  sim_events_per_s:
+    'trace events per wall second: a generated run of 2000 tasks, each 25 rounds of a 1-tick sleep and a flag check, events counted by a listener and not kept; after 4 unmeasured runs (V8 optimises the paths); median of 5 runs',
+  sim_events_per_cpu_s: 'the same runs per CPU second of this process (what a run costs on one core, whatever else the machine does)',
+  sim_events: 'trace events in one run of the events figure (a count: the same every run)',
+  sim_tasks_per_s: 'trivial tasks (body: ok) from spawn to exit per wall second, 20k tasks in one run; median of 3 runs',
+  sim_shutdown_10k_ms: 'wall ms of one shutdown_tasks over 10k tasks waiting on their watcher, from shutdown_begin to shutdown_end; median of 3 runs',
+  sim_mem_100k_mb:
+    "heap growth with 100k tasks parked on their watcher at the end of a simulator run, after a forced collection (the simulator's parked bodies included: an upper bound of the coordinator's); one run",
+  coord_mem_100k_mb: 'heap growth of a TaskManager alone after 100k spawns (its executor keeps nothing), after a forced collection; median of 3 runs',
+};
+
+async function repeat(times: number, fn: () => Promise<number> | number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < times; i++) out.push(await fn());
+  return out;
+}
+
+export async function measureSim(): Promise<Samples> {
   // Events: 2000 tasks, each 25 rounds of a 1-tick sleep and a flag check.
   const loop: unknown[] = [];
   for (let i = 0; i < 25; i++) loop.push({ op: 'sleep', ticks: 1 }, { op: 'check_shutdown' });
   const ev = many(2000, loop);
   const evScenario = build(ev.tasks, ev.steps, 1000);
   // Steady state: V8 needs a few runs of this size before every path is optimised
-  // (the first run is about 2.5x slower than the fifth), then the median of three.
+  // (the first run is about 2.5x slower than the fifth).
   for (let i = 0; i < 4; i++) await runScenarioSim(evScenario, { keepEvents: false });
   const rates: number[] = [];
   const cpuRates: number[] = [];
-  let events = 0;
-  let t0 = 0;
-  for (let i = 0; i < 3; i++) {
-    events = 0;
-    t0 = performance.now();
+  const counts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let events = 0;
+    const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     await runScenarioSim(evScenario, { keepEvents: false, onEvent: () => events++ });
     const cpu = process.cpuUsage(cpu0);
     rates.push(events / ((performance.now() - t0) / 1000));
-    // CPU seconds of this process: what the run cost on one core, whatever else the machine did.
     cpuRates.push(events / ((cpu.user + cpu.system) / 1e6));
+    counts.push(events);
   }
-  const sim_events_per_s = rates.sort((a, b) => a - b)[1];
-  const sim_events_per_cpu_s = cpuRates.sort((a, b) => a - b)[1];
 
   // Tasks: 20k trivial tasks from spawn to exit.
   const triv = many(20000, [{ op: 'ok' }]);
   const trivScenario = build(triv.tasks, triv.steps, 10);
-  let exits = 0;
-  t0 = performance.now();
-  await runScenarioSim(trivScenario, { keepEvents: false, onEvent: (e) => void (e.ev === 'exit' && exits++) });
-  const sim_tasks_per_s = exits / ((performance.now() - t0) / 1000);
+  const taskRates = await repeat(3, async () => {
+    let exits = 0;
+    const t0 = performance.now();
+    await runScenarioSim(trivScenario, { keepEvents: false, onEvent: (e) => void (e.ev === 'exit' && exits++) });
+    return exits / ((performance.now() - t0) / 1000);
+  });
 
   // Shutdown: 10k tasks on the watcher, one shutdown_tasks over all of them.
   const waiting = many(10000, [{ op: 'wait_shutdown' }]);
   waiting.steps.push({ at: 5, do: 'shutdown_tasks', label: 'all', kind: null, tenant: null, timeline: null });
-  let begin = 0;
-  let end = 0;
-  await runScenarioSim(build(waiting.tasks, waiting.steps, 10), {
-    keepEvents: false,
-    onEvent: (e) => {
-      if (e.ev === 'shutdown_begin') begin = performance.now();
-      if (e.ev === 'shutdown_end') end = performance.now();
-    },
+  const waitingScenario = build(waiting.tasks, waiting.steps, 10);
+  const shutdowns = await repeat(3, async () => {
+    let begin = 0;
+    let end = 0;
+    await runScenarioSim(waitingScenario, {
+      keepEvents: false,
+      onEvent: (e) => {
+        if (e.ev === 'shutdown_begin') begin = performance.now();
+        if (e.ev === 'shutdown_end') end = performance.now();
+      },
+    });
+    return end - begin;
   });
-  // Memory: 100k registered tasks waiting on their watcher, heap measured at the end of
-  // the run (the simulator's parked bodies included: an upper bound of the coordinator's).
+
+  // Memory: 100k registered tasks waiting on their watcher, heap measured at the end of the run.
   const parked = many(100_000, [{ op: 'wait_shutdown' }]);
   const parkedScenario = build(parked.tasks, parked.steps, 10);
   globalThis.gc?.();
@@ -112,7 +135,15 @@ export async function measureSim(): Promise<{ coord_mem_100k_mb: number; sim_mem
       heapAtEnd = process.memoryUsage().heapUsed;
     },
   });
-  const sim_mem_100k_mb = +((heapAtEnd - heap0) / 2 ** 20).toFixed(1);
+  const simMem = (heapAtEnd - heap0) / 2 ** 20;
 
-  return { coord_mem_100k_mb: coordinatorMemory(100_000), sim_mem_100k_mb, sim_events_per_s: Math.round(sim_events_per_s), sim_events_per_cpu_s: Math.round(sim_events_per_cpu_s), sim_tasks_per_s: Math.round(sim_tasks_per_s), sim_shutdown_10k_ms: +(end - begin).toFixed(1), sim_events: events };
+  return {
+    sim_events_per_s: rates,
+    sim_events_per_cpu_s: cpuRates,
+    sim_events: counts,
+    sim_tasks_per_s: taskRates,
+    sim_shutdown_10k_ms: shutdowns,
+    sim_mem_100k_mb: [simMem],
+    coord_mem_100k_mb: await repeat(3, () => coordinatorMemory(100_000)),
+  };
 }
