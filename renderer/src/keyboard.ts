@@ -1,7 +1,7 @@
 /**
  * Global keyboard shortcuts: space pauses (the view of a live run, or a replay),
  * left/right step one event in replay, "/" focuses the current view's filter, Esc
- * closes the inspector, 1-7 switch views, ? shows the help. Keys typed into a field
+ * closes the inspector, 1-9 switch views, ? shows the help. Keys typed into a field
  * are left alone.
  */
 import { onBeforeUnmount, onMounted } from 'vue';

@@ -15,6 +15,7 @@ import type { TaskKind } from '../../../shared/model/task-kind';
 import type { LabTransport } from '../api/pick-lab';
 import type { ConnectionState } from '../api/ws-lab';
 import { useEventsStore } from './events';
+import { useExploreStore } from './explore';
 
 export interface Notice {
   id: number;
@@ -106,6 +107,10 @@ export const useLabStore = defineStore('lab', () => {
           if (events.source === 'lab' && events.length === held && (status.value?.events ?? 0) > held) void catchUp(held, false);
         }, 400);
       }
+      return;
+    }
+    if (push.type === 'explore') {
+      useExploreStore().onProgress(push.progress);
       return;
     }
     if (push.type !== 'events' || !Array.isArray(push.events)) return;

@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export type ViewName = 'tasks' | 'timeline' | 'pools' | 'shutdown' | 'log' | 'scenarios' | 'recording' | 'pageserver';
+export type ViewName = 'tasks' | 'timeline' | 'pools' | 'shutdown' | 'log' | 'scenarios' | 'recording' | 'pageserver' | 'explore';
 
 export const VIEWS: ReadonlyArray<{ name: ViewName; label: string; key: string }> = [
   { name: 'tasks', label: 'Tasks', key: '1' },
@@ -16,6 +16,7 @@ export const VIEWS: ReadonlyArray<{ name: ViewName; label: string; key: string }
   { name: 'scenarios', label: 'Scenarios', key: '6' },
   { name: 'recording', label: 'Recording', key: '7' },
   { name: 'pageserver', label: 'Pageserver', key: '8' },
+  { name: 'explore', label: 'Explore', key: '9' },
 ];
 
 export const useUiStore = defineStore('ui', () => {
