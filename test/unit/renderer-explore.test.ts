@@ -1,15 +1,18 @@
 // @vitest-environment happy-dom
 /**
  * The Explore view against the in-memory fake Lab, fed with real traces of
- * race-s08 from the simulator (the default schedule passes; the compaction 10%
- * longer fails): the start request carries the chosen options, progress pushes fill
- * the figures and the histogram, "Open" replays the failing run in every view with
- * the banner and the timeline's mark on the failure, "Compare" shows where the
- * failing and the passing run part, and the 9 key and the help overlay know the view.
+ * race-s08 (test/e2e/fixtures/race-s08-*.jsonl, written by the simulator: the
+ * default schedule passes; with the compaction 10% longer it fails): the start
+ * request carries the chosen options, progress pushes fill the figures and the
+ * histogram, "Open" replays the failing run in every view with the banner and the
+ * timeline's mark on the failure, "Compare" shows where the failing and the passing
+ * run part, and the 9 key and the help overlay know the view.
  */
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import failingTrace from '../e2e/fixtures/race-s08-failing.jsonl?raw';
+import passingTrace from '../e2e/fixtures/race-s08-passing.jsonl?raw';
 import App from '../../renderer/src/App.vue';
 import { FakeLab, idleStatus } from '../../renderer/src/api/fake-lab';
 import { histogram, partingRows } from '../../renderer/src/model/explore-view';
@@ -17,26 +20,16 @@ import { useEventsStore } from '../../renderer/src/stores/events';
 import { useExploreStore } from '../../renderer/src/stores/explore';
 import { useLabStore } from '../../renderer/src/stores/lab';
 import { useUiStore } from '../../renderer/src/stores/ui';
-import { loadScenario } from '../../electron/cli/load-scenario';
-import { runPageserverScenario } from '../../electron/pageserver/scenario-run';
 import type { ExploreProgress, FailureGroup, ScheduleRun } from '../../shared/protocol/explore';
 import type { ScenarioInfo } from '../../shared/protocol/lab';
 import { SCHEDULE_FORMAT, type ScheduleFile } from '../../shared/protocol/schedule';
-import type { PageserverScenario } from '../../shared/scenario/pageserver-types';
 import { formatEvent } from '../../shared/trace/jsonl';
 import type { TraceEvent } from '../../shared/trace/events';
 
 const NAME = 'race-s08-untracked-compaction-vs-detach';
-let passing: TraceEvent[] = [];
-let failing: TraceEvent[] = [];
-
-beforeAll(async () => {
-  const scn = loadScenario(NAME).scenario as PageserverScenario;
-  passing = (await runPageserverScenario(scn, { keepEvents: true })).events;
-  const nudged = structuredClone(scn);
-  nudged.pageserver.durations.compaction = 110;
-  failing = (await runPageserverScenario(nudged, { keepEvents: true })).events;
-});
+const lines = (text: string): TraceEvent[] => text.trim().split('\n').map((l) => JSON.parse(l) as TraceEvent);
+const passing = lines(passingTrace);
+const failing = lines(failingTrace);
 
 const schedule: ScheduleFile = {
   format: SCHEDULE_FORMAT,
