@@ -24,6 +24,8 @@ export interface LabHost {
   at(tick: number, fn: () => void): void;
   /** A TaskManager for a new process lifetime, attached to an executor with no task of an earlier process. */
   newManager(log: EventLog, labelSuffix: string): TaskManager;
+  /** How long a timed wait of the model lasts (the explorer's jitter); absent: as asked. */
+  jitter?(ticks: number, task: string | null, what: string): number;
 }
 
 export class PageserverLab implements ProcessHost {
@@ -55,6 +57,10 @@ export class PageserverLab implements ProcessHost {
 
   at(tick: number, fn: () => void): void {
     this.host.at(tick, fn);
+  }
+
+  jitter(ticks: number, task: string | null, what: string): number {
+    return this.host.jitter ? this.host.jitter(ticks, task, what) : ticks;
   }
 
   emit(event: UnstampedEvent): void {

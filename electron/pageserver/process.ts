@@ -45,6 +45,8 @@ export interface ProcessHost {
   now(): number;
   /** Runs `fn` at tick `at` on the run's clock. */
   at(tick: number, fn: () => void): void;
+  /** How long a timed wait of the model lasts (the explorer's jitter); as asked without it. */
+  jitter?(ticks: number, task: string | null, what: string): number;
   /** Ticks between two WAL messages (1 MiB each) the safekeeper sends for a timeline; 0: none. */
   walRate(tenant: string, timeline: string): number;
   /** Appends to the run's log (lints, storage changes). */
@@ -181,10 +183,14 @@ export class Pageserver {
 
   // ---- time --------------------------------------------------------------------------
 
-  /** Sleeps on the run's clock; never resolves if the process dies first. */
-  sleep(ticks: number): Promise<void> {
+  /**
+   * Sleeps on the run's clock; never resolves if the process dies first. A timed wait
+   * of the model: the explorer may jitter it (`what`, `task`: its words for it).
+   */
+  sleep(ticks: number, what = 'model work', task: string | null = null): Promise<void> {
     if (this.dead) return never();
-    return new Promise((resolve) => this.host.at(this.now() + ticks, () => (this.dead ? undefined : resolve())));
+    const t = this.host.jitter ? this.host.jitter(ticks, task, what) : ticks;
+    return new Promise((resolve) => this.host.at(this.now() + t, () => (this.dead ? undefined : resolve())));
   }
 
   /**
@@ -192,8 +198,8 @@ export class Pageserver {
    * if the calling task ended meanwhile (an injected fault), the work's effect is
    * dropped as its future would have been.
    */
-  async work(caller: TaskRecord | null, ticks: number): Promise<void> {
-    await this.sleep(ticks);
+  async work(caller: TaskRecord | null, ticks: number, what = 'model work'): Promise<void> {
+    await this.sleep(ticks, what, caller?.label ?? null);
     if (caller && !this.manager.registry.has(caller.id)) await never();
   }
 

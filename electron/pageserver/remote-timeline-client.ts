@@ -95,19 +95,19 @@ export class RemoteTimelineClient {
         case 'UploadLayer': {
           await this.ps.failpoint('before-upload-layer', caller);
           const size = this.ps.disk.readLayer(this.tenant, this.timeline, op.layer);
-          await this.ps.work(caller, d.layerUpload);
+          await this.ps.work(caller, d.layerUpload, `UploadLayer ${op.layer}`);
           this.ps.remote.putLayer(this.tenant, this.timeline, op.layer, size);
           break;
         }
         case 'UploadMetadata':
           await this.ps.failpoint('before-upload-index', caller);
-          await this.ps.work(caller, d.indexUpload);
+          await this.ps.work(caller, d.indexUpload, 'UploadMetadata');
           this.ps.lints?.indexUploaded(this.ps, this, op.index, caller);
           this.ps.remote.putIndex(this.tenant, this.timeline, op.index);
           break;
         case 'Delete':
           await this.ps.failpoint('before-delete-layer', caller);
-          await this.ps.work(caller, d.layerDelete);
+          await this.ps.work(caller, d.layerDelete, `Delete ${op.layer}`);
           this.ps.remote.deleteLayer(this.tenant, this.timeline, op.layer);
           break;
       }

@@ -63,6 +63,7 @@ export function simLabHost(exec: SimExecutor): LabHost {
   return {
     now: () => exec.now(),
     at: (tick, fn) => void exec.clock.schedule(tick, DRIVER, fn),
+    jitter: (ticks, task, what) => exec.jittered(ticks, task, what),
     newManager(log, labelSuffix) {
       const manager = new TaskManager(log, { victimOrder: (v) => exec.victimOrder(v), labelSuffix });
       manager.attach(new ProcessExecutor(exec));
@@ -208,7 +209,9 @@ export async function runPageserverScenario(scn: PageserverScenario, options: Si
     workers: { ...scn.pageserver.workers, ...options.workers },
     drainCoordinator: true,
     maxSteps: options.maxSteps,
+    decider: options.decider,
   });
+  if (options.observer) exec.observer = options.observer;
   const log = new EventLog(() => exec.now(), options.keepEvents ?? true);
   if (options.onEvent) log.subscribe(options.onEvent);
   log.emit({ ev: 'scenario', name: scn.name, tick_ms: options.tickMs ?? 10, mode: 'sim', seed: exec.seed, policy: exec.policy });

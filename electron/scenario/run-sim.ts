@@ -7,6 +7,7 @@ import type { Scenario } from '../../shared/scenario/types';
 import type { LogLevel, TraceEvent } from '../../shared/trace/events';
 import { EventLog } from '../core/event-log';
 import { TaskManager } from '../core/task-manager';
+import type { ChoiceObserver, Decider } from '../sim/decisions';
 import { type SchedulingPolicy, SimExecutor } from '../sim/sim-executor';
 import { DRIVER } from '../sim/virtual-clock';
 import { makeBodyResolver, type Workload } from './bodies';
@@ -27,6 +28,10 @@ export interface SimRunOptions {
   keepEvents?: boolean;
   /** The bound of the run's work (../core/work-limit.ts; default DEFAULT_MAX_STEPS). */
   maxSteps?: number;
+  /** Draws every choice of the run (the explorer's schedules; ../sim/decisions.ts); overrides `policy`. */
+  decider?: Decider;
+  /** Told the context of every choice (the explorer's explanations). */
+  observer?: ChoiceObserver;
 }
 
 export interface RunResult {
@@ -44,7 +49,9 @@ export async function runScenarioSim(scenario: Scenario, options: SimRunOptions 
     policy: options.policy,
     workers: options.workers,
     maxSteps: options.maxSteps,
+    decider: options.decider,
   });
+  if (options.observer) exec.observer = options.observer;
   const log = new EventLog(() => exec.now(), options.keepEvents ?? true);
   if (options.logLevel) log.setLogLevel(options.logLevel);
   if (options.onEvent) log.subscribe(options.onEvent);

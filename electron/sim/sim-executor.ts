@@ -14,6 +14,12 @@
  * clock jumps to the next timer. JavaScript itself is deterministic, so the same
  * scenario, seed and policy give the same trace, byte for byte.
  *
+ * With a `decider` (./decisions.ts, the explorer's seam) every choice is drawn from
+ * it instead of the policy: which ready task a worker runs, the order of a round's
+ * workers, the order in which a `shutdown_tasks` call joins its victims, and a
+ * bounded jitter on every timed wait. A decider that always answers 0 gives exactly
+ * the fifo trace.
+ *
  * A body that awaits anything else (a real timer, I/O, a foreign promise) would
  * make the run depend on the wall clock: it is detected when the round cannot
  * settle and the task fails at once with an error that names it.
@@ -25,6 +31,8 @@ import type { UnstampedEvent } from '../../shared/trace/events';
 import { DEFAULT_MAX_STEPS, workLimitMessage } from '../core/work-limit';
 import type { TaskContext } from '../core/task-context';
 import { type BodyResolver, runTaskBody } from '../core/task-wrapper';
+import type { TaskRecord } from '../core/task-record';
+import { type ChoiceObserver, type Decider, chooseAmong, jitterTicks, orderBy } from './decisions';
 import { Rng } from './rng';
 import { TASK, type Timer, VirtualClock } from './virtual-clock';
 
@@ -52,6 +60,8 @@ export interface SimOptions {
   drainCoordinator?: boolean;
   /** The bound of the run's work: task resumptions, at most (../core/work-limit.ts). */
   maxSteps?: number;
+  /** Draws every choice (the explorer's schedules); without it, the policy decides. */
+  decider?: Decider;
 }
 
 /** Where the executor's own events go (the `error` of a run stopped at its bound): the run's EventLog. */
@@ -113,6 +123,8 @@ export const FOREIGN_AWAIT =
   'awaited something the simulator does not control (a real timer, I/O or a foreign promise); in the simulator a body may only await the task API';
 
 const never = <T>() => new Promise<T>(() => {});
+const fiberLabel = (f: Fiber): string => f.req.label;
+const recordLabel = (r: TaskRecord): string => r.label;
 
 export class SimExecutor implements Executor {
   readonly clock = new VirtualClock();
@@ -136,6 +148,9 @@ export class SimExecutor implements Executor {
   private events: SimEventSink | null = null;
   /** Failures of the simulator itself (foreign awaits), for the caller to report. */
   readonly problems: string[] = [];
+  private readonly decider: Decider | null;
+  /** Told the context of every choice (the explorer's explanations); null in ordinary runs. */
+  observer: ChoiceObserver | null = null;
 
   constructor(
     private resolveBody: BodyResolver,
@@ -146,6 +161,7 @@ export class SimExecutor implements Executor {
     this.rng = new Rng(this.seed);
     this.drainCoordinator = options.drainCoordinator ?? false;
     this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.decider = options.decider ?? null;
     for (const runtime of RUNTIME_NAMES) {
       const n = Math.max(1, Math.floor(options.workers?.[runtime] ?? 2));
       const list: SimWorker[] = [];
@@ -176,10 +192,18 @@ export class SimExecutor implements Executor {
     return this.clock.now;
   }
 
-  /** The shuffled victim order of `shutdown_tasks` under the random policy (the seed's HashMap order). */
-  victimOrder<T>(victims: T[]): T[] {
+  /** The order in which `shutdown_tasks` joins its victims (the seed's HashMap order): drawn, shuffled (random) or as given. */
+  victimOrder(victims: TaskRecord[]): TaskRecord[] {
+    const d = this.decider;
+    if (d) return victims.length > 1 ? orderBy([...victims], 'join', d, recordLabel, this.observer, this.clock.now) : victims;
     return this.policy === 'random' ? this.rng.shuffle(victims) : victims;
   }
+
+  /** How long a timed wait of `ticks` lasts (jitter drawn by the decider; `task` null: the model's own work). */
+  jittered(ticks: number, task: string | null, what: string): number {
+    return jitterTicks(this.decider, this.observer, this.clock.now, ticks, task, what);
+  }
+
 
   get isStopped(): boolean {
     return this.stopped;
@@ -320,17 +344,20 @@ export class SimExecutor implements Executor {
   /** Starts one ready task on every free worker; each worker then chains to its next ready task. */
   private pickRound(): Fiber[] {
     const round: Fiber[] = [];
-    const workers = this.policy === 'random' ? this.rng.shuffle(this.allWorkers) : this.allWorkers;
+    const workers = this.policy === 'random' && !this.decider ? this.rng.shuffle(this.allWorkers) : this.allWorkers;
     for (const w of workers) {
       const f = this.takeReady(w);
       if (f) round.push(f);
     }
+    if (this.decider && round.length > 1) orderBy(round, 'order', this.decider, fiberLabel, this.observer, this.clock.now);
     return round;
   }
 
   private takeReady(w: SimWorker): Fiber | undefined {
     if (!w.ready.length || w.busyUntil > this.clock.now || w.current) return undefined;
-    const i = this.policy === 'random' ? this.rng.int(w.ready.length) : 0;
+    const n = w.ready.length;
+    const d = this.decider;
+    const i = d ? (n > 1 ? chooseAmong('run', w.ready, d, fiberLabel, this.observer, this.clock.now) : 0) : this.policy === 'random' ? this.rng.int(n) : 0;
     return i === 0 ? w.ready.shift() : w.ready.splice(i, 1)[0];
   }
 
@@ -441,7 +468,7 @@ export class SimExecutor implements Executor {
    * its shutdown flag is set (`onShutdown`), or call `callId` returned (-1: none).
    * Rejects with an injected fault unless the wait is not interruptible (busy).
    */
-  private park(f: Fiber, what: string, ticks: number, onShutdown: boolean, callId: number, interruptible: boolean): Promise<WakeReason> {
+  private park(f: Fiber, what: string, ticks: number, onShutdown: boolean, callId: number, interruptible: boolean, holdsWorker = false): Promise<WakeReason> {
     if (f.state !== 'running' || this.stopped) return never();
     if (interruptible && f.pendingFault) {
       const { kind, message } = f.pendingFault;
@@ -457,7 +484,9 @@ export class SimExecutor implements Executor {
       wait.reject = reject;
     });
     if (ticks >= 0) {
-      wait.time = this.clock.now + ticks;
+      wait.time = this.clock.now + jitterTicks(this.decider, this.observer, this.clock.now, ticks, f.req.label, what);
+      // `busy`: the worker is held for as long as the wait lasts.
+      if (holdsWorker) f.worker.busyUntil = Math.max(f.worker.busyUntil, wait.time);
       this.clock.add(wait);
     }
     f.wait = wait;
@@ -471,8 +500,8 @@ export class SimExecutor implements Executor {
   }
 
   // The task API calls these on behalf of a simulated task.
-  /** @internal */ parkFor(f: Fiber, what: string, ticks: number, onShutdown: boolean, callId: number, interruptible: boolean) {
-    return this.park(f, what, ticks, onShutdown, callId, interruptible);
+  /** @internal */ parkFor(f: Fiber, what: string, ticks: number, onShutdown: boolean, callId: number, interruptible: boolean, holdsWorker = false) {
+    return this.park(f, what, ticks, onShutdown, callId, interruptible, holdsWorker);
   }
   /**
    * `shutdown_tasks` and service calls are async fns in the seed: nothing happens
@@ -539,9 +568,7 @@ class SimTaskContext implements TaskContext {
 
   async busy(ticks: number, what = `busy ${ticks} ticks (holds the worker)`): Promise<void> {
     if (!this.alive()) return never();
-    const w = this.f.worker;
-    w.busyUntil = Math.max(w.busyUntil, this.exec.now() + ticks);
-    await this.exec.parkFor(this.f, what, ticks, false, -1, false);
+    await this.exec.parkFor(this.f, what, ticks, false, -1, false, true);
   }
 
   async hang(what = 'a future that never completes'): Promise<never> {
