@@ -19,6 +19,6 @@ export async function execute(scenario: AnyScenario, opts: RunOptions, onEvent?:
     if (opts.mode === 'live') return runPageserverScenarioLive(scenario, { tickMs: opts.tickMs, workers: opts.workers, onEvent });
     return runPageserverScenario(scenario, { seed: opts.seedGiven ? opts.seed : undefined, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, maxSteps: opts.maxSteps });
   }
-  if (opts.mode === 'live') return runScenarioLive(scenario, { tickMs: opts.tickMs, workers: opts.workers, onEvent, pools: opts.pools, logLevel: opts.logLevel, maxSteps: opts.maxSteps });
+  if (opts.mode === 'live') return runScenarioLive(scenario, { seed: opts.seed, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, pools: opts.pools, logLevel: opts.logLevel, maxSteps: opts.maxSteps });
   return runScenarioSim(scenario, { seed: opts.seed, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, logLevel: opts.logLevel, maxSteps: opts.maxSteps });
 }

@@ -16,7 +16,9 @@ import { TaskManager } from '../core/task-manager';
 import type { ProcessLauncher } from '../pools/launcher';
 import { PoolExecutor } from '../pools/pool-executor';
 import { DEFAULT_WORKERS_PER_POOL, WorkerPools } from '../pools/worker-pools';
+import type { SchedulingPolicy } from '../sim/sim-executor';
 import { driveScenario } from '../scenario/driver';
+import { liveVictimOrder } from '../scenario/victim-order';
 import { WallClock } from '../scenario/wall-clock';
 import { liveSession } from './live-frame';
 import { type RunSession, stopMessage } from './session';
@@ -71,7 +73,8 @@ function sameCounts(pools: WorkerPools, wanted: Partial<Record<RuntimeName, numb
   return RUNTIME_NAMES.every((r) => pools.counts[r] === Math.max(1, Math.floor(wanted[r] ?? DEFAULT_WORKERS_PER_POOL)));
 }
 
-export function startLiveSession(scenario: Scenario, tickMs: number, pools: LivePools): RunSession {
+/** `order`: the victim order of the run's calls (`random` draws it from the seed, ../scenario/victim-order.ts). */
+export function startLiveSession(scenario: Scenario, tickMs: number, pools: LivePools, order: { seed?: number; policy?: SchedulingPolicy } = {}): RunSession {
   const clock = new WallClock(tickMs);
   return liveSession(clock, async (frame) => {
     const workers = await pools.ready();
@@ -80,14 +83,15 @@ export function startLiveSession(scenario: Scenario, tickMs: number, pools: Live
     const exec = new PoolExecutor(workers, { templates: scenario.tasks, tickMs, now: () => clock.logicalEpochMs() });
     const log = new EventLog(() => clock.now(), false);
     log.subscribe(frame.append);
-    const manager = new TaskManager(log);
+    const manager = new TaskManager(log, { victimOrder: liveVictimOrder(order.policy, order.seed) });
     manager.attach(exec);
     exec.connect(manager, log);
     manager.onProcessExit(frame.endRun);
     exec.onClose(frame.endRun); // the pools were stopped under the run
     driveScenario(manager, scenario, clock, frame.endRun);
     clock.start();
-    log.emit({ ev: 'scenario', name: scenario.name, tick_ms: tickMs, mode: 'live', workers: { ...workers.counts } });
+    const seeded = order.policy === 'random' ? { seed: order.seed ?? 1, policy: order.policy } : {};
+    log.emit({ ev: 'scenario', name: scenario.name, tick_ms: tickMs, mode: 'live', workers: { ...workers.counts }, ...seeded });
     return {
       log,
       manager: () => manager,

@@ -13,5 +13,5 @@ export const simStarter: SessionStarter = (scenario: AnyScenario, options: Sessi
 
 export function liveStarter(pools: LivePools): SessionStarter {
   return (scenario, options) =>
-    isPageserverScenario(scenario) ? startPageserverLiveSession(scenario, options.tickMs, pools) : startLiveSession(scenario, options.tickMs, pools);
+    isPageserverScenario(scenario) ? startPageserverLiveSession(scenario, options.tickMs, pools) : startLiveSession(scenario, options.tickMs, pools, options);
 }

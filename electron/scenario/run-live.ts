@@ -18,13 +18,19 @@ import { TaskManager } from '../core/task-manager';
 import type { ProcessLauncher } from '../pools/launcher';
 import { PoolExecutor } from '../pools/pool-executor';
 import { WorkerPools } from '../pools/worker-pools';
+import type { SchedulingPolicy } from '../sim/sim-executor';
 import { driveScenario } from './driver';
 import type { RunResult } from './run-sim';
+import { liveVictimOrder } from './victim-order';
 import { WallClock } from './wall-clock';
 
 export interface LiveRunOptions {
   /** Milliseconds per tick (default 20). */
   tickMs?: number;
+  /** `random`: each call joins its victims in an order drawn from `seed` (./victim-order.ts); `fifo` (default): id order. */
+  policy?: SchedulingPolicy;
+  /** The seed of the victim orders under `random` (default 1). */
+  seed?: number;
   /** Workers per runtime (default 2); ignored with `pools`. */
   workers?: Partial<Record<RuntimeName, number>>;
   /** How workers start (default: child_process.fork); ignored with `pools`. */
@@ -73,7 +79,7 @@ export async function runScenarioLive(scenario: Scenario, options: LiveRunOption
     const log = new EventLog(() => clock.now(), options.keepEvents ?? true);
     if (options.logLevel) log.setLogLevel(options.logLevel);
     if (options.onEvent) log.subscribe(options.onEvent);
-    const manager = new TaskManager(log);
+    const manager = new TaskManager(log, { victimOrder: liveVictimOrder(options.policy, options.seed) });
     manager.attach(exec);
     exec.connect(manager, log);
 
@@ -84,7 +90,8 @@ export async function runScenarioLive(scenario: Scenario, options: LiveRunOption
     });
     options.onStart?.({ manager, executor: exec, pools });
     clock.start();
-    log.emit({ ev: 'scenario', name: scenario.name, tick_ms: tickMs, mode: 'live', workers: { ...pools.counts } });
+    const order = options.policy === 'random' ? { seed: options.seed ?? 1, policy: options.policy } : {};
+    log.emit({ ev: 'scenario', name: scenario.name, tick_ms: tickMs, mode: 'live', workers: { ...pools.counts }, ...order });
     await finished;
     clock.stop();
     exec.close();

@@ -27,7 +27,7 @@ async function cli(...argv: string[]) {
 describe('taskmgr-lab conform', () => {
   it('finds every example conforming in sim mode', async () => {
     const r = await cli('conform', CONFORMANCE);
-    expect(r.out.at(-1)).toBe('13 conform, 0 differ');
+    expect(r.out.at(-1)).toBe('14 conform, 0 differ');
     expect(r.code).toBe(0);
   });
 

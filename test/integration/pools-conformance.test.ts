@@ -97,7 +97,7 @@ describe('live pools: conformance examples at tick_ms 20', () => {
   });
 
   it('has the twelve public examples and the fidelity scenarios', () => {
-    expect(EXAMPLES).toHaveLength(13);
+    expect(EXAMPLES).toHaveLength(14);
   });
 
   it.each(EXAMPLES)('%s conforms', (name) => {
