@@ -8,10 +8,10 @@ import { LineCounter, parseDocument, visit, isAlias, isNode, isScalar, type Docu
 import { lineCol, oneLine } from './text-position';
 import { quote, ScenarioError } from './values';
 import { MAX_ALIASES, TOO_DEEP } from './limits';
+import { yamlTooDeepAt } from './yaml-depth';
 
 /** Values that the aliases of one document may expand to, at most. */
 const ALIAS_EXPANSION = 10 * MAX_ALIASES;
-import { yamlTooDeepAt } from './yaml-depth';
 
 /** The reason of a YAML error, in our own words where the library's wording names its own API. */
 function describeYamlError(doc: Document.Parsed, err: YAMLError): string {
