@@ -4,9 +4,14 @@
  * explorer's jitter bound (20% of the wait) allows. This test makes that change by
  * hand, in the scenario's own durations, so that it proves the design without the
  * explorer: the default passes every expectation with no lint, the nudged run fails.
+ * Then through the simulator's decision seam: the default schedule replayed with
+ * jitter on gives the same safe run, and the random walk's first schedules (seeded:
+ * always the same ones) break every race.
  */
 import { describe, expect, it } from 'vitest';
 import { libraryNames, loadScenario } from '../../electron/cli/load-scenario';
+import { RandomDecider, ReplayDecider, scheduleSeed } from '../../electron/explore/deciders';
+import { runScenarioOnce } from '../../electron/explore/run-schedule';
 import { runPageserverScenario } from '../../electron/pageserver/scenario-run';
 import type { PageserverScenario } from '../../shared/scenario/pageserver-types';
 
@@ -64,6 +69,19 @@ describe('the race-* scenarios', () => {
       NUDGES[name].nudge(nudged);
       const raced = await outcome(nudged);
       expect(raced.failed.length).toBeGreaterThan(0);
+    });
+  }
+
+  for (const name of races) {
+    it(`${name}: the random walk with 20% jitter breaks it within its first 30 schedules`, async () => {
+      const scn = loadScenario(name).scenario;
+      const failed = (r: Awaited<ReturnType<typeof runScenarioOnce>>) => r.assertions.some((a) => !a.ok) || r.events.some((e) => e.ev === 'lint') || r.labError !== null;
+      expect(failed(await runScenarioOnce(scn, { decider: new ReplayDecider([], 0.2) }))).toBe(false);
+      let first = -1;
+      for (let i = 0; i < 30 && first < 0; i++) {
+        if (failed(await runScenarioOnce(scn, { decider: new RandomDecider(scheduleSeed(1, i), 0.2) }))) first = i;
+      }
+      expect(first).toBeGreaterThanOrEqual(0);
     });
   }
 });
