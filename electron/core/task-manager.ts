@@ -348,10 +348,12 @@ export class TaskManager implements TaskHost, CallHost {
     this.log.emit({ ev: 'snapshot', label, tasks: byLabel(this.registry.values()) });
   }
 
-  /** The `end` event: what is still registered and which calls never returned. */
-  end(): void {
+  /** The `end` event: what is still registered and which calls never returned; `stopped` when a user stopped the run. */
+  end(stopped = false): void {
     if (this.isExited) return;
-    this.log.emit({ ev: 'end', registry: byLabel(this.registry.values()), pending: this.pendingCalls().map((c) => c.label).sort() });
+    const registry = byLabel(this.registry.values());
+    const pending = this.pendingCalls().map((c) => c.label).sort();
+    this.log.emit(stopped ? { ev: 'end', registry, pending, stopped: true } : { ev: 'end', registry, pending });
   }
 
   // ---- process shutdown ----------------------------------------------------------

@@ -43,7 +43,10 @@ function currentManager(lab: PageserverLab): TaskManager {
 function stopRun(log: EventLog, lab: PageserverLab): void {
   const ps = lab.current;
   if (ps) stopMessage(log, ps.manager);
-  else log.emit({ ev: 'log', level: 'info', task: null, message: 'run stopped from the Lab' });
+  else {
+    log.emit({ ev: 'log', level: 'info', task: null, message: 'run stopped from the Lab' });
+    log.emit({ ev: 'end', registry: [], pending: [], stopped: true });
+  }
 }
 
 export function startPageserverSimSession(scn: PageserverScenario, options: SessionOptions): RunSession {

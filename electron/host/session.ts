@@ -77,7 +77,7 @@ export function outsideAnyTask<T>(log: EventLog, fn: () => T): T {
 export function stopMessage(log: EventLog, manager: TaskManager): void {
   if (manager.isExited) return;
   log.emit({ ev: 'log', level: 'info', task: null, message: 'run stopped from the Lab' });
-  manager.end();
+  manager.end(true);
 }
 
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -137,6 +137,8 @@ export interface EndEvent extends Base {
   ev: 'end';
   registry: string[];
   pending: string[];
+  /** Present when the run was stopped from the Lab before its end_at (absent at a natural end). */
+  stopped?: true;
 }
 /** What the task is awaiting now (its current op), for the inspector and the stuck view. */
 export interface AwaitEvent extends Base {

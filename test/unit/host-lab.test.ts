@@ -159,7 +159,7 @@ describe('Lab: pageserver scenarios', () => {
     expect(lab.events().length).toBeGreaterThan(before);
     expect(lab.events()[0]).toMatchObject({ ev: 'scenario', name: 'pageserver-demo' });
     ok(await lab.handle({ type: 'stop' }));
-    expect(lab.events().slice(-1)[0]).toMatchObject({ ev: 'end' });
+    expect(lab.events().slice(-1)[0]).toMatchObject({ ev: 'end', stopped: true });
     expect(logged.filter((l) => l.includes('failed'))).toEqual([]);
   });
 });

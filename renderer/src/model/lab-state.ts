@@ -119,8 +119,8 @@ export interface LabState {
   /** Unfinished calls by label (the latest, when a label repeats). */
   openCalls: Map<string, CallRec>;
   process: ProcessRec;
-  /** The `end` event, if the run reached end_at. */
-  end: { t: number; registry: string[]; pending: string[] } | null;
+  /** The `end` event, if the run reached end_at or was stopped from the Lab (`stopped`). */
+  end: { t: number; registry: string[]; pending: string[]; stopped: boolean } | null;
   /** Lab errors (`error` events) seen so far. */
   errors: number;
   /** Tasks ever spawned. */
@@ -446,7 +446,7 @@ function reduceDecoded(s: LabState, f: Fields, code: number, idx: number, t: num
       };
       break;
     case EV.end:
-      s.end = { t, registry: strList(f.registry), pending: strList(f.pending) };
+      s.end = { t, registry: strList(f.registry), pending: strList(f.pending), stopped: f.stopped === true };
       break;
     default:
       break;

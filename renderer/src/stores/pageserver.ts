@@ -17,6 +17,7 @@ import type { EventLog } from '../model/event-log';
 import { type PageserverView, PageserverReducer, PAGESERVER_EVENTS } from '../model/pageserver';
 import { useEventsStore } from './events';
 import { useLabStore } from './lab';
+import { useRunStatusStore } from './run-status';
 
 /** Codes of the log lines that may be pageserver events (the rest are plain log lines). */
 function mayBePageserver(st: EventStore, i: number): boolean {
@@ -27,6 +28,7 @@ function mayBePageserver(st: EventStore, i: number): boolean {
 export const usePageserverStore = defineStore('pageserver', () => {
   const events = useEventsStore();
   const lab = useLabStore();
+  const runStatus = useRunStatusStore();
 
   let folded: { log: EventLog; pos: number; cursor: number; reducer: PageserverReducer } | null = null;
 
@@ -50,8 +52,8 @@ export const usePageserverStore = defineStore('pageserver', () => {
     return folded.reducer.view();
   });
 
-  /** Commands reach the model: a run is going on, shown live from the Lab (not a replay or a file). */
-  const canCommand = computed(() => lab.transport !== 'offline' && events.source === 'lab' && lab.status?.mode !== 'replay' && lab.status?.running === true);
+  /** Commands reach the model (stores/run-status.ts decides, and says why not). */
+  const canCommand = computed(() => runStatus.status.canCommand);
   const processRunning = computed(() => view.value.process?.status === 'running');
 
   /** The last failed operation's error, shown inline until the next operation. */
