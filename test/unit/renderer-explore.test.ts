@@ -159,8 +159,11 @@ describe('the Explore view', () => {
     await wrapper.get('[data-testid=explore-start]').trigger('click');
     fake.push({ type: 'explore', progress: progress({ state: 'done', runs: 2000, passed: 1800, failures: 200, bySignature: [{ signature, count: 200 }], groups: [group()] }) });
     await flushPromises();
+    // Picking another scenario meanwhile does not change what the failure is replayed on.
+    await wrapper.get('[data-testid=explore-scenario-s08-untracked-compaction-vs-detach]').trigger('click');
     await wrapper.get('[data-testid=explore-open]').trigger('click');
     await flushPromises();
+    expect(fake.requests.find((r) => r.type === 'exploreOpen')).toMatchObject({ scenario: { library: NAME }, schedule });
     expect(ui.view).toBe('timeline');
     expect(events.source).toBe('file');
     expect(events.length).toBe(failing.length);

@@ -53,6 +53,8 @@ export const useExploreStore = defineStore('explore', () => {
   const seed = ref(1);
 
   const id = ref<string | null>(null);
+  /** What the current exploration runs: Open and Compare replay its schedules on it, whatever is picked since. */
+  let explored: ScenarioSource | null = null;
   const progress = shallowRef<ExploreProgress | null>(null);
   const starting = ref(false);
   /** Pushes received for the current exploration (the view shows how fresh they are). */
@@ -93,6 +95,7 @@ export const useExploreStore = defineStore('explore', () => {
     progress.value = null;
     pushes.value = 0;
     id.value = null;
+    explored = src;
     try {
       const r = await useLabStore().call({ type: 'exploreStart', scenario: src, options: options() });
       if (!r.ok) return false;
@@ -135,7 +138,7 @@ export const useExploreStore = defineStore('explore', () => {
 
   /** "Open": replays the group's (shrunk) schedule in every view. */
   async function open(group: FailureGroup): Promise<boolean> {
-    const src = source();
+    const src = explored ?? source();
     if (!src) return false;
     const r = await useLabStore().call({ type: 'exploreOpen', scenario: src, schedule: group.schedule });
     if (!r.ok) return false;
@@ -146,7 +149,7 @@ export const useExploreStore = defineStore('explore', () => {
 
   /** "Compare with a passing run": the failing run and the nearest passing one, and where they part. */
   async function compare(group: FailureGroup): Promise<boolean> {
-    const src = source();
+    const src = explored ?? source();
     if (!src) return false;
     comparing.value = group.signature;
     try {
