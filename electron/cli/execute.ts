@@ -3,6 +3,7 @@
  * task_mgr scenario on run-sim/run-live, a pageserver scenario on the pageserver
  * model's runners (which also check its expected outcome).
  */
+import { checkScenarioExpect } from '../../shared/scenario/expect-check';
 import type { AnyScenario } from '../../shared/scenario/pageserver-parse';
 import type { TraceEvent } from '../../shared/trace/events';
 import type { ExpectationResult } from '../pageserver/expectations';
@@ -10,15 +11,19 @@ import { runPageserverScenario } from '../pageserver/scenario-run';
 import { runPageserverScenarioLive } from '../pageserver/scenario-run-live';
 import { runScenarioLive } from '../scenario/run-live';
 import { type RunResult, runScenarioSim } from '../scenario/run-sim';
+import type { Decider } from '../sim/decisions';
 import type { RunOptions } from './run-options';
 
 export type ExecuteResult = RunResult & { assertions?: ExpectationResult[] };
 
-export async function execute(scenario: AnyScenario, opts: RunOptions, onEvent?: (e: TraceEvent) => void): Promise<ExecuteResult> {
+/** `decider`: a schedule to replay (sim only; electron/explore/). */
+export async function execute(scenario: AnyScenario, opts: RunOptions, onEvent?: (e: TraceEvent) => void, decider?: Decider): Promise<ExecuteResult> {
   if (scenario.format === 'taskmgr-pageserver/1') {
     if (opts.mode === 'live') return runPageserverScenarioLive(scenario, { tickMs: opts.tickMs, workers: opts.workers, onEvent });
-    return runPageserverScenario(scenario, { seed: opts.seedGiven ? opts.seed : undefined, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, maxSteps: opts.maxSteps });
+    return runPageserverScenario(scenario, { seed: opts.seedGiven ? opts.seed : undefined, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, maxSteps: opts.maxSteps, decider });
   }
   if (opts.mode === 'live') return runScenarioLive(scenario, { seed: opts.seed, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, pools: opts.pools, logLevel: opts.logLevel, maxSteps: opts.maxSteps });
-  return runScenarioSim(scenario, { seed: opts.seed, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, logLevel: opts.logLevel, maxSteps: opts.maxSteps });
+  const r = await runScenarioSim(scenario, { seed: opts.seed, policy: opts.policy, tickMs: opts.tickMs, workers: opts.workers, onEvent, logLevel: opts.logLevel, maxSteps: opts.maxSteps, decider });
+  // A v1 scenario's own expectations are judged on its trace, as scenarios --check does.
+  return scenario.expect ? { ...r, assertions: checkScenarioExpect(scenario.expect, r.events) } : r;
 }

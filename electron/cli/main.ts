@@ -17,7 +17,7 @@ export const HELP = `taskmgr-lab: a simulator and debugger of the task manager o
 usage:
   taskmgr-lab run FILE|NAME [--mode sim|live] [--seed N] [--policy fifo|random] [--tick-ms N]
                             [--workers N] [--log-level debug|info|...] [--trace OUT.jsonl] [--perfetto OUT.json]
-                            [--max-steps N] [--verbose] [--quiet]
+                            [--max-steps N] [--schedule S.json] [--verbose] [--quiet]
   taskmgr-lab conform DIR [--mode sim|live] [--tick-ms N] [--out DIR]
   taskmgr-lab export TRACE --perfetto OUT.json
   taskmgr-lab serve [--port N] [--no-open]   the Lab in a browser (127.0.0.1, per-run token)

@@ -52,16 +52,16 @@ function selects(s: ScenarioTaskSelector, t: TaskFacts): boolean {
   );
 }
 
-function describeSelector(s: ScenarioTaskSelector): string {
-  const parts = [s.kind ?? 'task'];
+function describeSelector(s: ScenarioTaskSelector, plural = false): string {
+  const parts = [s.kind ?? (plural ? 'tasks' : 'task')];
   if (s.task !== undefined) parts.push(`"${s.task}"`);
   if (s.tenant !== undefined) parts.push(`of tenant ${s.tenant ?? 'None'}`);
   if (s.timeline !== undefined) parts.push(`timeline ${s.timeline ?? 'None'}`);
   return parts.join(' ');
 }
 
-function howEnded(outcome: string): string {
-  if (outcome === 'running') return 'still running at the end';
+function howEnded(outcome: string, at: number | undefined): string {
+  if (outcome === 'running') return at === undefined ? 'still running at the end' : 'still running';
   if (outcome === 'killed') return 'killed by process exit';
   return `ended ${outcome}`;
 }
@@ -83,10 +83,10 @@ export function checkScenarioExpectation(exp: ScenarioExpectation, allEvents: re
   }
   if ('tasks' in exp) {
     const found = [...taskFacts(events).values()].filter((t) => selects(exp.tasks, t));
-    const what = describeSelector(exp.tasks);
+    const what = describeSelector(exp.tasks, exp.count !== undefined && exp.count !== 1);
     const list = (ts: TaskFacts[]): string => ts.map((t) => `${t.task}: ${t.outcome}`).join(', ') || 'none';
     if ('outcome' in exp) {
-      const how = howEnded(exp.outcome);
+      const how = howEnded(exp.outcome, exp.at);
       if (exp.count !== undefined) {
         const matching = found.filter((t) => t.outcome === exp.outcome);
         return result(`${exp.count} ${what} ${how}`, matching.length === exp.count, `${matching.length} (${list(found)})`);
