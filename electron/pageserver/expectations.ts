@@ -7,6 +7,7 @@
  */
 import type { Expectation, TaskSelector } from '../../shared/scenario/pageserver-types';
 import type { TraceEvent } from '../../shared/trace/events';
+import { describeProcessEnd, processEnds } from '../../shared/trace/process-end';
 import type { PageserverLab } from './lab';
 
 export interface ExpectationResult {
@@ -70,16 +71,6 @@ function lastProcessEvents(events: readonly TraceEvent[]): readonly TraceEvent[]
   return events.slice(from);
 }
 
-function exitCodes(events: readonly TraceEvent[]): Map<number, number> {
-  const out = new Map<number, number>();
-  let process = 1;
-  for (const e of events) {
-    if (e.ev === 'process_start') process = e.process;
-    else if (e.ev === 'process_exit' && !out.has(process)) out.set(process, e.code);
-  }
-  return out;
-}
-
 const split = (path: string) => {
   const [tenant, timeline] = path.split('/');
   return { tenant, timeline: timeline ?? null };
@@ -137,10 +128,11 @@ export function checkExpectation(exp: Expectation, lab: PageserverLab, events: r
     return result(`shutdown_tasks ${exp.shutdown} ${exp.completed ? 'returns' : 'never returns'}`, began && ended === exp.completed, began ? (ended ? 'it returned' : 'it is still waiting') : 'it never began');
   }
   if ('exit_code' in exp) {
-    const codes = exitCodes(events);
     const process = exp.process ?? (lab.processes.length || 1);
-    const code = codes.get(process) ?? null;
-    return result(`process ${process} ${exp.exit_code === null ? 'is still running' : `exits with code ${exp.exit_code}`}`, code === exp.exit_code, code === null ? 'still running' : `exit code ${code}`);
+    // A crashed process neither exited with a code nor is running: no exit_code matches it.
+    const end = processEnds(events).get(process) ?? { how: 'running' };
+    const ok = exp.exit_code === null ? end.how === 'running' : end.how === 'exited' && end.code === exp.exit_code;
+    return result(`process ${process} ${exp.exit_code === null ? 'is still running' : `exits with code ${exp.exit_code}`}`, ok, describeProcessEnd(end));
   }
   if ('processes' in exp) {
     const n = events.filter((e) => e.ev === 'process_start').length;

@@ -5,6 +5,7 @@
  * Each result is one line: what was expected, and what was found when it failed.
  */
 import type { TraceEvent } from '../trace/events';
+import { describeProcessEnd, processEnd } from '../trace/process-end';
 import type { ScenarioExpectation, ScenarioTaskSelector } from './expect';
 
 export interface ExpectResult {
@@ -104,10 +105,11 @@ export function checkScenarioExpectation(exp: ScenarioExpectation, allEvents: re
     const ok = seen !== null && (exp.via === 'any' || exp.via === seen);
     return result(`${exp.observed} observes shutdown${exp.via === 'any' ? '' : ` via ${exp.via}`}`, ok, found);
   }
-  const exit = events.find((e) => e.ev === 'process_exit');
-  const code = exit && exit.ev === 'process_exit' ? exit.code : null;
+  // A crashed process neither exited with a code nor is running: no exit_code matches it.
+  const end = processEnd(events);
+  const ok = exp.exit_code === null ? end.how === 'running' : end.how === 'exited' && end.code === exp.exit_code;
   const what = exp.exit_code === null ? 'the process is still running' : `the process exits with code ${exp.exit_code}`;
-  return result(what, code === exp.exit_code, code === null ? 'still running' : `exit code ${code}`);
+  return result(what, ok, describeProcessEnd(end));
 }
 
 /** Checks every expectation of the block, in file order. */

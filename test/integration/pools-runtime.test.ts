@@ -16,6 +16,8 @@ import type { Scenario } from '../../shared/scenario/types';
 import type { TraceEvent } from '../../shared/trace/events';
 import { parseJsonl } from '../../shared/trace/jsonl';
 import { compareTraces } from '../../shared/trace/summary';
+import { checkScenarioExpect } from '../../shared/scenario/expect-check';
+import { formatSummary } from '../../electron/cli/summary-report';
 import { NodeLauncher, type ProcessLauncher, type WorkerChannel } from '../../electron/pools/launcher';
 import { WorkerPools } from '../../electron/pools/worker-pools';
 import { runScenarioLive } from '../../electron/scenario/run-live';
@@ -231,6 +233,13 @@ describe('live pools as processes', () => {
     ]);
     expect(r.events.some((e) => e.ev === 'end' || e.ev === 'shutdown_end')).toBe(false);
     expect(pools.state).toBe('crashed');
+    // What the reports say: the process crashed; it is not running, nor did it exit with a code.
+    const crashed = `crashed: walreceiver worker ${(crash as { worker: number }).worker} (pid ${victim}) died of SIGKILL, no exit code`;
+    expect(formatSummary(r.events, false).at(-1)).toBe(`  process: ${crashed}`);
+    expect(checkScenarioExpect([{ exit_code: null }, { exit_code: 0 }], r.events).map((x) => [x.ok, x.detail])).toEqual([
+      [false, crashed],
+      [false, crashed],
+    ]);
 
     // Crashed pools refuse new runs; a restart starts fresh processes with an empty registry.
     await expect(runScenarioLive(s, { pools })).rejects.toThrow(/crashed: restart/);
