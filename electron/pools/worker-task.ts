@@ -12,7 +12,9 @@
  * - a task started in a coordinator turn takes its first step only after that turn
  *   has landed (./worker-session.ts), so a signal or fault sent with its start is
  *   already applied;
- * - in `sleep_or_shutdown`, shutdown wins over the end of the sleep;
+ * - in `sleep_or_shutdown`, shutdown wins over the end of the sleep, also when the
+ *   signal landed after the timer ran out but before the task resumed (a timer's
+ *   wake waits for the messages that arrived meanwhile);
  * - `busy(ticks)` spins the CPU for ticks * tick_ms: the other tasks of this worker
  *   stall (it is one thread, like blocking code on a tokio worker), other workers
  *   and pools go on; it is not interruptible;
@@ -204,7 +206,12 @@ export class WorkerTask {
         const deadline = this.time + opts.ticks * this.sink.tickMs;
         wait.timer = setTimeout(() => {
           wait.timer = null;
-          if (this.wait === wait) this.wake(wait.onShutdown && this.shutdown ? 'shutdown' : 'timer', deadline);
+          // A signal or fault may have landed while the timer ran out (say, while a busy
+          // task held this thread): it is read after the timers. Let it land first, so
+          // that when both are due the shutdown or the fault wins, as in the seed.
+          setImmediate(() => {
+            if (this.wait === wait) this.wake(wait.onShutdown && this.shutdown ? 'shutdown' : 'timer', deadline);
+          });
         }, Math.max(0, deadline - epochNow()));
       }
       this.wait = wait;
