@@ -53,6 +53,8 @@ describe('Recorder', () => {
   it('never overwrites: a second recording of the same name gets a suffix', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rec-'));
     const a = new Recorder(dir, 'same');
+    // The .part file is created asynchronously: a name is taken once it is on disk.
+    await until('the first .part file', () => existsSync(a.partPath));
     const b = new Recorder(dir, 'same');
     expect(b.finalPath).toBe(join(dir, 'same-2.jsonl'));
     await Promise.all([a.finish(), b.finish()]);
