@@ -119,6 +119,16 @@ describe('TaskMgr Lab in the browser mode', () => {
   it('the timeline, pools and log views render the run', async () => {
     await show('timeline');
     await page.waitForSelector('[data-testid=timeline-canvas]');
+    // What it drew: a bar for each of the run's 10 tasks, in more than the background's colours.
+    await page.waitForFunction(() => document.querySelector('[data-testid=timeline-bars]')?.textContent === '10', null, { timeout: 10_000 });
+    const colours = await page.locator('[data-testid=timeline-canvas]').evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4 * 7) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      return seen.size;
+    });
+    expect(colours).toBeGreaterThan(8);
     await shot('timeline');
     await show('pools');
     await page.waitForSelector('[data-testid=pool-background]');
@@ -175,9 +185,31 @@ describe('TaskMgr Lab in the browser mode', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid^=pool-] polyline').length > 0, null, { timeout: 60_000 });
     await page.waitForTimeout(2000);
     expect(await page.innerText('[data-testid=mode-badge]')).toBe('LIVE');
+    // A CPU figure and a loop delay per worker process, read from the view: numbers with their unit.
+    const figures = async (id: string, unit: string) =>
+      (await page.locator(`[data-testid=${id}] .val`).allInnerTexts()).map((t) => {
+        expect(t.endsWith(unit), `${id} "${t}"`).toBe(true);
+        return Number(t.slice(0, -unit.length));
+      });
+    const cpu = await figures('pool-cpu', '%');
+    const delay = await figures('pool-delay', ' ms');
+    expect(cpu.length).toBeGreaterThanOrEqual(4);
+    expect(delay).toHaveLength(cpu.length);
+    for (const v of [...cpu, ...delay]) expect(Number.isFinite(v) && v >= 0).toBe(true);
+    expect(cpu.every((v) => v <= 100)).toBe(true);
+    // Worker processes that ran the demo's tasks used some CPU, and every event loop was measured.
+    expect(Math.max(...cpu)).toBeGreaterThan(0);
+    expect(Math.max(...delay)).toBeGreaterThan(0);
     await shot('pools-live');
     await show('timeline');
     await shot('timeline-live');
+    // Stopped, the run's worker processes stay up for the next live run: the Pools view says they idle.
+    await show('scenarios');
+    await page.click('[data-testid=stop]');
+    await show('pools');
+    await page.waitForSelector('[data-testid=pools-idle]');
+    expect(await page.innerText('[data-testid=pools-idle]')).toContain('8 worker processes stay up, idle');
+    expect(await page.locator('[data-testid^=pool-] .idle-chip').count()).toBe(4);
   });
 
   it('operates a pageserver scenario: detach a tenant, crash the process and restart it', async () => {
@@ -193,11 +225,9 @@ describe('TaskMgr Lab in the browser mode', () => {
     expect(await page.innerText('[data-testid=ps-process]')).toContain('process 1 running');
 
     await page.click('[data-tenant="t1"] [data-testid=ps-detach]');
-    await page.waitForFunction((sel) => {
-      const el = document.querySelector(sel);
-      return el === null || el.textContent?.trim() === 'Paused (Stopping)';
-    }, tenantState('t1'), { timeout: 20_000 });
-    if (await page.locator(tenantState('t1')).count()) expect(await page.locator('[data-tenant="t1"] [data-testid=ps-detached]').count()).toBe(1);
+    // A detached tenant keeps its row (the panel forgets tenants only when a new process starts).
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === 'Paused (Stopping)', tenantState('t1'), { timeout: 20_000 });
+    expect(await page.locator('[data-tenant="t1"] [data-testid=ps-detached]').count()).toBe(1);
     expect(await page.innerText(tenantState('t2'))).toBe('Active');
 
     await page.click('[data-testid=ps-crash]');

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import demoTrace from '../e2e/fixtures/demo.jsonl?raw';
 import { EventLog } from '../../renderer/src/model/event-log';
 import { awaitText } from '../../renderer/src/model/shutdown-call';
-import { facetCounts, NO_FACETS, sortTasks, type SortKey, taskMatcher } from '../../renderer/src/model/table-query';
+import { facetCounts, NO_FACETS, parseTaskFilter, sortTasks, type SortKey, taskMatcher } from '../../renderer/src/model/table-query';
 import { Task } from '../../renderer/src/model/task';
 
 const log = new EventLog(16);
@@ -25,6 +25,28 @@ const names = (ts: Task[]) => ts.map((t) => t.name);
 
 describe('filter', () => {
   const all = tasksAt(32);
+  it('a filter that cannot mean anything says what is wrong, where, and what is allowed, and is not applied', () => {
+    const err = (text: string) => {
+      const p = parseTaskFilter(text);
+      if (p.ok) throw new Error(`${text} parsed`);
+      return p.error;
+    };
+    expect(err('state:bogus')).toEqual({
+      term: 'state:bogus',
+      at: 6,
+      message: 'no state contains "bogus"',
+      allowed: expect.stringContaining('shutdown_requested (shutdown requested)'),
+    });
+    expect(err('gc foo:bar')).toMatchObject({ term: 'foo:bar', at: 3, message: '"foo" is not a field', allowed: expect.stringContaining('kind: runtime: tenant:') });
+    expect(err('id:abc')).toMatchObject({ at: 3, message: expect.stringContaining('whole number'), allowed: 'id:<number>, for example id:12' });
+    expect(err('(((')).toMatchObject({ at: 0, message: '"(" has no meaning in a filter (no grouping, quotes or operators)' });
+    expect(err('kind:')).toMatchObject({ message: 'kind: needs a value', allowed: expect.stringContaining('LayerFlushTask') });
+    expect(err('kind:nosuch')).toMatchObject({ message: 'no kind contains "nosuch"' });
+    // Not applied: every task shows, rather than none.
+    expect(all.filter(taskMatcher('state:bogus', NO_FACETS))).toHaveLength(all.length);
+    // What is valid parses, including a runtime with its worker and a state's label.
+    for (const ok of ['gc', 'runtime:background/1', 'state:shutdown', 'state:panicked', 'kind:compaction id:12', 'tenant:t9', 'flush t2/l1']) expect(parseTaskFilter(ok).ok, ok).toBe(true);
+  });
   it('a bare term matches any field', () => {
     expect(names(all.filter(taskMatcher('gc', NO_FACETS))).sort()).toEqual(['gc t1', 'gc t2']);
     expect(names(all.filter(taskMatcher('LayerFlush', NO_FACETS))).sort()).toEqual(['flush t1/l1', 'flush t2/l1']);

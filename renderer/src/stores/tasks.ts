@@ -10,7 +10,7 @@ import { findTask } from '../model/lab-state';
 import { LogIndex } from '../model/log-index';
 import { callIndex, type LintContext, summarizeWarnings } from '../model/lints';
 import { awaitText, eventMessage } from '../model/shutdown-call';
-import { facetCounts, type Facets, NO_FACETS, sortTasks, type SortKey, type SortSpec, taskMatcher } from '../model/table-query';
+import { facetCounts, type Facets, NO_FACETS, parseTaskFilter, sortTasks, type SortKey, type SortSpec, taskMatcher } from '../model/table-query';
 import { Task } from '../model/task';
 import { useEventsStore } from './events';
 
@@ -81,6 +81,12 @@ export const useTasksStore = defineStore('tasks', () => {
     return out;
   });
 
+  /** Why the filter text is not applied (null when it parses). */
+  const filterError = computed(() => {
+    const p = parseTaskFilter(text.value);
+    return p.ok ? null : p.error;
+  });
+
   const visible = computed<Task[]>(() => {
     const match = taskMatcher(text.value, facets.value);
     const rows = all.value.filter(match);
@@ -125,6 +131,7 @@ export const useTasksStore = defineStore('tasks', () => {
 
   return {
     text,
+    filterError,
     facets,
     sort,
     retainSeconds,
