@@ -11,6 +11,8 @@ export interface CliIO {
   out: (line: string) => void;
   err: (line: string) => void;
   color?: boolean;
+  /** A transient status line (progress), rewritten in place; only on a terminal. '' clears it. */
+  status?: (line: string) => void;
 }
 
 /** A usage error: one line on stderr and exit code 2. */
@@ -47,5 +49,6 @@ let sinks: { out: (line: string) => void; err: (line: string) => void } | null =
 export const processIO = (): CliIO => {
   // One sink per stream for the whole process: each adds an error listener.
   sinks ??= { out: lineSink(process.stdout), err: lineSink(process.stderr) };
-  return { ...sinks, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR };
+  const status = process.stderr.isTTY ? (line: string) => void process.stderr.write(`\r\x1b[K${line}`) : undefined;
+  return { ...sinks, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, status };
 };

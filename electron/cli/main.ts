@@ -4,6 +4,7 @@
  * stderr with exit code 2, never a stack trace.
  */
 import { conformCommand } from './commands/conform';
+import { exploreCommand } from './commands/explore';
 import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { scenariosCommand } from './commands/scenarios';
@@ -18,6 +19,10 @@ usage:
   taskmgr-lab run FILE|NAME [--mode sim|live] [--seed N] [--policy fifo|random] [--tick-ms N]
                             [--workers N] [--log-level debug|info|...] [--trace OUT.jsonl] [--perfetto OUT.json]
                             [--max-steps N] [--schedule S.json] [--verbose] [--quiet]
+  taskmgr-lab explore FILE|NAME [--strategy random|pct|dfs] [--runs N] [--depth D] [--jitter F]
+                            [--max-preemptions K] [--jobs N] [--seed S] [--shard I/N] [--out DIR]
+                            [--property NAME] [--allow-lint RULE] [--json]
+                            search schedules for failures, shrink them, save them (docs/explorer.md)
   taskmgr-lab conform DIR [--mode sim|live] [--tick-ms N] [--out DIR]
   taskmgr-lab export TRACE --perfetto OUT.json
   taskmgr-lab serve [--port N] [--no-open]   the Lab in a browser (127.0.0.1, per-run token)
@@ -32,6 +37,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
+  explore: exploreCommand,
   conform: conformCommand,
   export: exportCommand,
   scenarios: scenariosCommand,

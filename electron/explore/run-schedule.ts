@@ -27,6 +27,8 @@ export interface RunOnceOptions {
   /** The run's seed (default: the scenario's). */
   seed?: number;
   maxSteps?: number;
+  /** Told every event as it is appended. */
+  onEvent?: (e: TraceEvent) => void;
 }
 
 export async function runScenarioOnce(scenario: AnyScenario, options: RunOnceOptions = {}): Promise<ScheduleRunResult> {
@@ -36,10 +38,11 @@ export async function runScenarioOnce(scenario: AnyScenario, options: RunOnceOpt
   try {
     if (scenario.format === 'taskmgr-pageserver/1') {
       // Its expectations read the run's own log: it keeps its events.
-      const r = await runPageserverScenario(scenario, { ...sim, keepEvents: true });
+      const r = await runPageserverScenario(scenario, { ...sim, keepEvents: true, onEvent: options.onEvent });
       return { events: r.events, assertions: r.assertions, problems: r.problems, labError: null };
     }
-    const r = await runScenarioSim(scenario, { ...sim, onEvent: (e) => void events.push(e), keepEvents: false });
+    const tell = options.onEvent;
+    const r = await runScenarioSim(scenario, { ...sim, onEvent: tell ? (e) => (events.push(e), tell(e)) : (e) => void events.push(e), keepEvents: false });
     return { events, assertions: [], problems: r.problems, labError: null };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

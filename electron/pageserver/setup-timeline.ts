@@ -101,7 +101,7 @@ export function setupTimeline(
 export async function downloadLayer(ps: Pageserver, tl: Timeline, layer: string, size: number, caller: TaskRecord | null): Promise<void> {
   const temp = `${layer}.temp_download`;
   ps.disk.addTempFile(tl.tenant.id, tl.id, temp);
-  await ps.work(caller, ps.config.durations.layerDownload);
+  await ps.work(caller, ps.config.durations.layerDownload, 'downloading layers');
   if (ps.remote.layer(tl.tenant.id, tl.id, layer) === undefined) {
     throw new ModelError(`Failed to download layer ${layer}: not found in remote storage`);
   }

@@ -118,7 +118,7 @@ async function removeTimelineDir(ps: Pageserver, tenant: string, timeline: strin
   ps.lints?.removingTimelineDir(ps, tenant, timeline, by);
   const dir = ps.disk.timeline(tenant, timeline);
   if (dir?.metadata) ps.disk.removeMetadata(tenant, timeline);
-  await ps.sleep(ps.config.durations.removeTimelineDir);
+  await ps.sleep(ps.config.durations.removeTimelineDir, 'removing the timeline directory');
   ps.disk.removeTimelineDir(tenant, timeline);
 }
 
@@ -223,7 +223,7 @@ export async function createTimeline(ps: Pageserver, tenantId: string, timelineI
   if (tenant.timelines.has(timelineId) || ps.disk.timeline(tenantId, timelineId)) throw new ModelError(`Timeline ${tenantId}/${timelineId} already exists`, 409);
   try {
     ps.disk.createTimelineDir(tenantId, timelineId, true);
-    await ps.sleep(ps.config.durations.timelineCreate);
+    await ps.sleep(ps.config.durations.timelineCreate, 'creating the timeline');
     const lsn = 8;
     ps.disk.writeLayer(tenantId, timelineId, `img-${lsn}`, lsn);
     const metadata = { disk_consistent_lsn: lsn, gc_cutoff_lsn: 0, ancestor: null };

@@ -39,13 +39,13 @@ export class WalConnection {
   /** The raw task: connect, spawn the poller, ingest until cancelled. */
   private async run(): Promise<void> {
     const ps = this.ps;
-    const connected = await Promise.race([this.untilCancelled(), ps.sleep(ps.config.durations.walConnect).then(() => 'connected' as const)]);
+    const connected = await Promise.race([this.untilCancelled(), ps.sleep(ps.config.durations.walConnect, 'connecting to the safekeeper').then(() => 'connected' as const)]);
     if (connected === 'connected') {
       ps.spawn(walReceiverConnectionSpec(this.tl.tenant.id, this.tl.id, this.id), null);
       ps.logLine('debug', this.label, `connected to safekeeper for ${this.tl.path}`);
       for (;;) {
         const every = ps.walRate(this.tl);
-        const next = every > 0 ? ps.sleep(every).then(() => 'message' as const) : new Promise<never>(() => {});
+        const next = every > 0 ? ps.sleep(every, 'the next WAL message').then(() => 'message' as const) : new Promise<never>(() => {});
         const r = await Promise.race([this.untilCancelled(), next]);
         if (r === 'cancelled' || ps.dead) break;
         this.tl.ingest(1, this.label);

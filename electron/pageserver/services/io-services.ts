@@ -50,7 +50,7 @@ export function registerIoServices(ps: Pageserver): void {
   ps.register('pageserver.page.get_active_tenant', async ({ tenant }: { tenant: string }) => {
     const t = getTenant(ps, tenant, false);
     if (t.state === TenantState.Active) return;
-    const timeout = ps.sleep(ps.seconds(SEED_TIMING.waitActiveTimeout)).then(() => 'timeout' as const);
+    const timeout = ps.sleep(ps.seconds(SEED_TIMING.waitActiveTimeout), 'wait_until_active timeout').then(() => 'timeout' as const);
     const r = await Promise.race([waitToBecomeActive(t).then(() => 'active' as const), timeout]);
     if (r === 'timeout') throw new ModelError(`Timed out waiting ${SEED_TIMING.waitActiveTimeout}s for tenant ${tenant} to become active. Current state: ${t.state}`);
   });
@@ -59,7 +59,7 @@ export function registerIoServices(ps: Pageserver): void {
     const t = getTenant(ps, tenant, false).timelines.get(timeline);
     if (!t) throw new ModelError(`Timeline ${tenant}/${timeline} was not found`);
     if (t.state !== TimelineState.Active) throw new ModelError(`Timeline ${tenant}/${timeline} is not active, state: ${t.state}`);
-    await ps.work(caller, ps.config.durations.getPage);
+    await ps.work(caller, ps.config.durations.getPage, 'GetPage');
   });
 
   // ---- HTTP listener -----------------------------------------------------------------------

@@ -61,7 +61,7 @@ export function registerTenantServices(ps: Pageserver): void {
           };
         }
         ps.logLine('error', caller, `Failed to get a tenant ${tenant}: Tenant ${tenant} not found in the local state`);
-        await ps.sleep(ps.seconds(SEED_TIMING.loopRetry));
+        await ps.sleep(ps.seconds(SEED_TIMING.loopRetry), 'the loop retry wait');
         if (!live()) return never();
       }
     }).then((r) => (r === 'shutdown' ? { result: 'shutdown' } : r)),
@@ -114,10 +114,10 @@ export function registerTenantServices(ps: Pageserver): void {
     const t = tenantObj(ps, tenant);
     let index: IndexPart | null = null;
     if (ps.config.remoteStorage) {
-      await ps.work(caller, ps.config.durations.indexDownload);
+      await ps.work(caller, ps.config.durations.indexDownload, 'downloading index_part.json');
       index = ps.remote.index(t.id, timeline);
     }
-    await ps.work(caller, ps.config.durations.loadTimeline);
+    await ps.work(caller, ps.config.durations.loadTimeline, 'loading a timeline');
     const local = ps.disk.timeline(t.id, timeline)?.metadata ?? null;
     return setupTimeline(ps, t, timeline, local, index, caller);
   });
@@ -147,12 +147,12 @@ export function registerTenantServices(ps: Pageserver): void {
 
   ps.register('pageserver.attach.list_remote', async ({ tenant }: { tenant: number }, caller) => {
     const t = tenantObj(ps, tenant);
-    await ps.work(caller, ps.config.durations.listTimelines);
+    await ps.work(caller, ps.config.durations.listTimelines, 'listing remote timelines');
     const ids = ps.remote.listTimelines(t.id);
     if (!ids.length) throw new ModelError(`tenant ${t.id} has no timelines in remote storage`);
     const indexes = new Map<string, IndexPart>();
     for (const id of ids) {
-      await ps.work(caller, ps.config.durations.indexDownload);
+      await ps.work(caller, ps.config.durations.indexDownload, 'downloading index_part.json');
       const index = ps.remote.index(t.id, id);
       if (!index) throw new ModelError(`index part of ${t.id}/${id} not found`);
       indexes.set(id, index);

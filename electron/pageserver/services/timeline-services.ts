@@ -140,7 +140,7 @@ export function registerTimelineServices(ps: Pageserver): void {
     const t = timelineObj(ps, tl);
     let returned = false;
     const computation = (async () => {
-      await ps.sleep(ps.config.durations.sizeCalculation);
+      await ps.sleep(ps.config.durations.sizeCalculation, 'the logical size calculation');
       if (returned) {
         ps.logLine('info', null, `initial size calculation of ${t.path} finished in spawn_blocking after its task had returned (the blocking work was leaked)`);
       }
