@@ -70,8 +70,9 @@ function startWorker(entry: string, task: WorkerTask): Worker {
 function verdictLine(spec: ExploreSpec, runs: number, failures: number, groups: number, exhausted: boolean, cancelled: boolean): string {
   const found = failures ? `${failures} failed in ${groups} group${groups === 1 ? '' : 's'}` : 'no failure';
   if (spec.strategy === 'dfs' && exhausted) {
-    const bound = `at most ${spec.maxPreemptions} non-default choice${spec.maxPreemptions === 1 ? '' : 's'}${spec.jitter > 0 ? `, jitter ±${spec.jitter}` : ''}`;
-    return failures ? `exhausted: ${runs} schedules within the bound (${bound}); ${found}` : `exhausted: ${runs} schedules, no failure within the bound (${bound})`;
+    const bound = `at most ${spec.maxPreemptions} non-default choice${spec.maxPreemptions === 1 ? '' : 's'}${spec.jitter > 0 ? `, jitter ±${Math.round(spec.jitter * 100)}%` : ''}`;
+    const n = `${runs} schedule${runs === 1 ? '' : 's'}`;
+    return failures ? `exhausted: ${n} within the bound (${bound}); ${found}` : `exhausted: ${n}, no failure within the bound (${bound})`;
   }
   return `${cancelled ? 'cancelled after ' : ''}${runs} schedule${runs === 1 ? '' : 's'}${spec.strategy === 'dfs' ? ' (the bounded space is not exhausted: raise --runs)' : ''}, ${found}`;
 }
