@@ -95,6 +95,8 @@ function checkPlayback(samples: Sample[], fromT: number, fromCursor: number): vo
   expect(last.cursor).toBe(total);
   expect(last.t).toBe(endT);
   expect(last.wall).toBeGreaterThanOrEqual((endT - fromT) * TICK_MS * 0.7);
+  const lastPlaying = playing[playing.length - 1];
+  console.info(`playback: ${(endT - fromT) * TICK_MS} ms of recording played in ${last.wall.toFixed(0)} ms; ${playing.length} frames; ahead of the wall clock by at most ${Math.max(...samples.map((s) => (s.t - fromT) * TICK_MS - s.wall)).toFixed(0)} ms; last playing frame at ${lastPlaying.wall.toFixed(0)} ms`);
 }
 
 beforeAll(async () => {

@@ -203,9 +203,8 @@ describe('TaskMgr Lab in the browser mode', () => {
     await shot('pools-live');
     await show('timeline');
     await shot('timeline-live');
-    // Stopped, the run's worker processes stay up for the next live run: the Pools view says they idle.
-    await show('scenarios');
-    await page.click('[data-testid=stop]');
+    // Once the run is over (the demo ends by itself), its worker processes stay up for the next live run: the Pools view says they idle.
+    await page.waitForFunction(() => document.querySelector('[data-testid=cursor-badge]')?.textContent?.trim() === 'ENDED', null, { timeout: 60_000 });
     await show('pools');
     await page.waitForSelector('[data-testid=pools-idle]');
     expect(await page.innerText('[data-testid=pools-idle]')).toContain('8 worker processes stay up, idle');
