@@ -223,13 +223,15 @@ describe('the Explore view model', () => {
   });
 
   it('marks the parting row between the two runs', () => {
-    const a = [{ t: 0, ev: 'x' }, { t: 1, ev: 'y' }, { t: 2, ev: 'z' }] as unknown as TraceEvent[];
-    const b = [{ t: 0, ev: 'x' }, { t: 1, ev: 'w' }] as unknown as TraceEvent[];
+    const a = lines(failingTrace).slice(0, 3);
+    const b = [a[0], { t: 1, ev: 'narration', title: 'Detach', text: 'now' }] as TraceEvent[];
     const rows = partingRows(a, b, 1, 1, 5);
-    expect(rows.map((r) => [r.index, r.parts, r.passing?.line ?? null])).toEqual([
-      [0, false, 'x'],
-      [1, true, 'w'],
-      [2, false, null],
+    expect(rows.map((r) => [r.index, r.parts, r.passing === null])).toEqual([
+      [0, false, false],
+      [1, true, false],
+      [2, false, true],
     ]);
+    expect(rows[0].failing?.line).toBe(rows[0].passing?.line);
+    expect(rows[1].passing?.line).toContain('Detach');
   });
 });

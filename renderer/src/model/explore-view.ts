@@ -5,7 +5,8 @@
  * where a failing and a passing run part, and one short line per event for them.
  */
 import type { ExploreProgress } from '../../../shared/protocol/explore';
-import type { TraceEvent } from '../../../shared/trace/events';
+import type { AnyEvent, TraceEvent } from '../../../shared/trace/events';
+import { describeEvent } from '../../../shared/trace/wording';
 
 export interface HistogramBar {
   label: string;
@@ -24,13 +25,11 @@ export function histogram(p: ExploreProgress | null): HistogramBar[] {
   return bars;
 }
 
-/** One line for an event: its kind, who, and what (the trace's own words where it has them). */
+/** One line for an event, in the words of the Log view and the CLI (shared/trace/wording.ts). */
 export function eventLine(e: TraceEvent): string {
-  const f = e as unknown as Record<string, unknown>;
-  const who = [f.task, f.label, f.request, f.rule, f.tenant && f.timeline ? `${String(f.tenant)}/${String(f.timeline)}` : f.tenant]
-    .find((v) => typeof v === 'string' && v !== '');
-  const what = [f.message, f.description, f.outcome, f.state, f.what, f.status, f.kind].find((v) => (typeof v === 'string' && v !== '') || typeof v === 'number');
-  return [e.ev, who, what].filter((x) => x !== undefined && x !== null).join('  ');
+  const w = describeEvent(e as AnyEvent);
+  const task = e.ev === 'log' && typeof e.task === 'string' ? `${e.task}: ` : '';
+  return [w.what || e.ev, `${task}${w.text}`].filter((x) => x !== '').join('  ');
 }
 
 export interface DiffRow {
