@@ -35,7 +35,8 @@ export interface LiveFrame {
   readonly stopping: boolean;
 }
 
-export function liveSession(clock: WallClock, open: (frame: LiveFrame) => Promise<LiveRun | null>): RunSession {
+/** `seed`: the seed of a run under the random policy (its victim orders), null otherwise. */
+export function liveSession(clock: WallClock, open: (frame: LiveFrame) => Promise<LiveRun | null>, seed: number | null = null): RunSession {
   const events: TraceEvent[] = [];
   let listeners: Array<(e: TraceEvent) => void> = [];
   const problems: string[] = [];
@@ -84,7 +85,7 @@ export function liveSession(clock: WallClock, open: (frame: LiveFrame) => Promis
 
   return {
     mode: 'live',
-    seed: null,
+    seed,
     events,
     subscribe(listener) {
       listeners.push(listener);

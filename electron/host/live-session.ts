@@ -76,6 +76,7 @@ function sameCounts(pools: WorkerPools, wanted: Partial<Record<RuntimeName, numb
 /** `order`: the victim order of the run's calls (`random` draws it from the seed, ../scenario/victim-order.ts). */
 export function startLiveSession(scenario: Scenario, tickMs: number, pools: LivePools, order: { seed?: number; policy?: SchedulingPolicy } = {}): RunSession {
   const clock = new WallClock(tickMs);
+  const seeded = order.policy === 'random' ? { seed: order.seed ?? 1, policy: order.policy } : null;
   return liveSession(clock, async (frame) => {
     const workers = await pools.ready();
     if (frame.stopping) return null;
@@ -90,7 +91,6 @@ export function startLiveSession(scenario: Scenario, tickMs: number, pools: Live
     exec.onClose(frame.endRun); // the pools were stopped under the run
     driveScenario(manager, scenario, clock, frame.endRun);
     clock.start();
-    const seeded = order.policy === 'random' ? { seed: order.seed ?? 1, policy: order.policy } : {};
     log.emit({ ev: 'scenario', name: scenario.name, tick_ms: tickMs, mode: 'live', workers: { ...workers.counts }, ...seeded });
     return {
       log,
@@ -101,5 +101,5 @@ export function startLiveSession(scenario: Scenario, tickMs: number, pools: Live
         return exec.problems;
       },
     };
-  });
+  }, seeded?.seed ?? null);
 }

@@ -84,6 +84,14 @@ describe('Lab: live mode', () => {
     await until(() => !lab.status().running);
   });
 
+  it('runs live under the random policy with the seed of its victim orders, shown and recorded', async () => {
+    const status = ok(await lab.handle({ type: 'run', scenario: { text: SCENARIO, filename: 'live.json' }, mode: 'live', tickMs: 10, policy: 'random', seed: 9 }));
+    expect(status).toMatchObject({ mode: 'live', running: true, seed: 9 });
+    await until(has((e) => e.ev === 'start' && e.task === 'gc'));
+    expect(lab.events()[0]).toMatchObject({ ev: 'scenario', mode: 'live', seed: 9, policy: 'random' });
+    expect(ok(await lab.handle({ type: 'stop' })).running).toBe(false);
+  });
+
   it('runs a pageserver scenario live, its workloads in the workers, detaches a tenant from the UI, and stops it', async () => {
     ok(await lab.handle({ type: 'run', scenario: { library: 'pageserver-demo' }, mode: 'live', tickMs: 10 }));
     await until(has((e) => e.ev === 'start' && 'pid' in e && typeof e.pid === 'number'));

@@ -103,6 +103,31 @@ describe('pool worker: the turn that starts a task', () => {
   });
 });
 
+describe('pool worker: a message that lands after a sleep ran out, before the task resumed (rule 2)', () => {
+  /** Blocks this thread (as a busy task does) until both timers below have run out. */
+  const block = (ms: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      // the worker thread is held
+    }
+  };
+  const sleeper = tpl('a', [{ op: 'sleep_or_shutdown', ticks: 5 }, { op: 'check_shutdown' }, { op: 'wait_shutdown' }]);
+
+  it.each([
+    ['a signal wins over the ended sleep', { t: 'signal', run: 1, id: 1 }, ['started', 'await', 'observe', 'exited:ok']],
+    ['a fault wins over the ended sleep', { t: 'inject', run: 1, id: 1, fault: 'error', message: 'cut' }, ['started', 'await', 'exited:error:cut']],
+  ])('%s', async (_what, message, expected) => {
+    const w = fakeWorker([sleeper]); // tick_ms 1: the sleep runs out 5 ms after the start
+    w.envelope(false, w.start(1, 'a'));
+    // The message lands in the same timers phase, just after the sleep's timer: as a
+    // message read from the channel after the timers would, once the thread is free.
+    setTimeout(() => w.envelope(false, message), 6);
+    block(20);
+    await w.exited(1);
+    expect(w.of(1)).toEqual(expected);
+  });
+});
+
 describe('Outbox: where a turn ends', () => {
   const collect = (batching: boolean, cap: number) => {
     const sent: Envelope<number>[] = [];
