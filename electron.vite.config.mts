@@ -25,6 +25,7 @@ const at = (...p: string[]) => resolve(root, ...p);
 
 const workerEntry = at('electron/pools/worker-entry.ts');
 const workloadsEntry = at('electron/pageserver/workloads/module.ts');
+const exploreWorkerEntry = at('electron/explore/worker.ts');
 const libraryDir = at('electron/scenario/library');
 
 /** Emits the scenario library as assets of the main bundle (out/main/library/NAME.json). */
@@ -52,6 +53,7 @@ export default defineConfig({
           index: at('electron/main/index.ts'),
           ...(existsSync(workerEntry) ? { 'pool-worker': workerEntry } : {}),
           ...(existsSync(workloadsEntry) ? { 'pageserver-workloads': workloadsEntry } : {}),
+          ...(existsSync(exploreWorkerEntry) ? { 'explore-worker': exploreWorkerEntry } : {}),
         },
         external: ['electron', /^node:/],
       },

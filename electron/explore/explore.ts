@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { ExploreProgress, ExploreState, FailureGroup } from '../../shared/protocol/explore';
 import type { ExploreSpec, RunVerdict } from './engine';
 import { ScheduleRunner } from './engine';
-import { FailureGroups, finishGroup } from './groups';
+import { FailureGroups, finishGroup, type OpenGroup } from './groups';
 
 export interface ExploreRunOptions {
   /** Worker threads; 0: run in this thread (the CLI with --jobs 1). */
@@ -48,12 +48,15 @@ export interface ExploreOutcome {
 export type WorkerMessage =
   | { type: 'batch'; done: number; events: number; failing: RunVerdict[] }
   | { type: 'done'; exhausted: boolean }
+  /** A finished group (and its non-determinism twin, if any), in order. */
+  | { type: 'finished'; groups: FailureGroup[] }
   | { type: 'error'; message: string };
 
 export interface WorkerTask {
   spec: ExploreSpec;
-  /** Indices start, start + step, ... below end; or the whole dfs sequence. */
-  indices: { start: number; step: number; end: number } | 'dfs';
+  /** Indices start, start + step, ... below end; the whole dfs sequence; or finishing `groups`. */
+  indices: { start: number; step: number; end: number } | 'dfs' | 'finish';
+  groups?: OpenGroup[];
 }
 
 export const DEFAULT_WORKER_ENTRY = join(__dirname, 'worker.ts');
@@ -118,6 +121,11 @@ export async function explore(spec: ExploreSpec, options: ExploreRunOptions): Pr
     lastReport = now;
     options.onProgress(progress('running'));
   };
+  let state: ExploreState = 'running';
+  let report = (): ExploreProgress => progress(state);
+  // At least every `every` ms while anything runs, whether or not a batch came.
+  const heartbeat = setInterval(() => options.onProgress?.(report()), every);
+  heartbeat.unref?.();
   const take = (v: RunVerdict): void => {
     done++;
     events += v.events;
@@ -146,13 +154,28 @@ export async function explore(spec: ExploreSpec, options: ExploreRunOptions): Pr
 
   const cancelled = aborted();
   const finished: FailureGroup[] = [];
-  if (!cancelled) {
-    for (const g of groups.list()) {
-      if (aborted()) break;
-      options.onProgress?.(progress('shrinking', { groups: [...finished, ...groups.unshrunk(runner).slice(finished.length)] }));
-      finished.push(...(await finishGroup(runner, g)));
+  if (!cancelled && groups.list().length) {
+    state = 'shrinking';
+    const shown = (): FailureGroup[] => [...finished, ...groups.unshrunk(runner).slice(finished.filter((g) => g.signature !== 'nondeterminism').length)];
+    report = () => progress('shrinking', { groups: shown() });
+    options.onProgress?.(report());
+    if (options.jobs <= 0) {
+      for (const g of groups.list()) {
+        if (aborted()) break;
+        finished.push(...(await finishGroup(runner, g)));
+        options.onProgress?.(report());
+      }
+    } else {
+      // Shrinking replays the scenario hundreds of times: in a worker too.
+      await inWorker(options, { spec, indices: 'finish', groups: groups.list() }, (m) => {
+        if (m.type === 'finished') {
+          finished.push(...m.groups);
+          options.onProgress?.(report());
+        }
+      });
     }
   }
+  clearInterval(heartbeat);
   const outGroups = cancelled || aborted() ? groups.unshrunk(runner) : finished;
   const elapsedMs = Date.now() - started;
   const failures = groups.failures;
@@ -175,12 +198,23 @@ export async function explore(spec: ExploreSpec, options: ExploreRunOptions): Pr
 
 /** Spreads the schedules over worker threads; resolves with "exhausted" (dfs) when all have ended. */
 function inWorkers(spec: ExploreSpec, options: ExploreRunOptions, shard: { index: number; count: number }, onBatch: (m: Extract<WorkerMessage, { type: 'batch' }>) => void): Promise<boolean> {
-  const entry = options.workerEntry ?? DEFAULT_WORKER_ENTRY;
   const jobs = spec.strategy === 'dfs' ? 1 : options.jobs;
   const tasks: WorkerTask[] = [];
   for (let j = 0; j < jobs; j++) {
     tasks.push({ spec, indices: spec.strategy === 'dfs' ? 'dfs' : { start: shard.index + j * shard.count, step: shard.count * jobs, end: spec.runs } });
   }
+  return runWorkers(options, tasks, (m) => {
+    if (m.type === 'batch') onBatch(m);
+  });
+}
+
+function inWorker(options: ExploreRunOptions, task: WorkerTask, onMessage: (m: WorkerMessage) => void): Promise<boolean> {
+  return runWorkers(options, [task], onMessage);
+}
+
+/** Runs the tasks in worker threads until each says done (or the signal aborts them all). */
+function runWorkers(options: ExploreRunOptions, tasks: WorkerTask[], onMessage: (m: WorkerMessage) => void): Promise<boolean> {
+  const entry = options.workerEntry ?? DEFAULT_WORKER_ENTRY;
   return new Promise<boolean>((resolve, reject) => {
     const workers = tasks.map((t) => startWorker(entry, t));
     let running = workers.length;
@@ -190,6 +224,7 @@ function inWorkers(spec: ExploreSpec, options: ExploreRunOptions, shard: { index
       for (const w of workers) void w.terminate();
     };
     const onAbort = (): void => stopAll();
+    if (options.signal?.aborted) stopAll();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const ended = (): void => {
       if (--running > 0) return;
@@ -204,14 +239,16 @@ function inWorkers(spec: ExploreSpec, options: ExploreRunOptions, shard: { index
         ended();
       };
       w.on('message', (m: WorkerMessage) => {
-        if (m.type === 'batch') onBatch(m);
-        else if (m.type === 'done') {
-          exhausted = m.exhausted;
-          end();
-        } else if (m.type === 'error') {
+        if (m.type === 'error') {
           failed = true;
           stopAll();
           reject(new Error(`an explorer worker failed: ${m.message}`));
+          return;
+        }
+        onMessage(m);
+        if (m.type === 'done') {
+          exhausted ||= m.exhausted;
+          end();
         }
       });
       w.on('error', (err) => {

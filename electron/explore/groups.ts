@@ -15,14 +15,15 @@ import { makeSchedule } from './schedule-file';
 import { ReplayDecider } from './deciders';
 import { shrinkDecisions } from './shrink';
 
-interface Open {
+/** A group while runs go on: its signature, count and first failing run. */
+export interface OpenGroup {
   signature: string;
   count: number;
   first: RunVerdict;
 }
 
 export class FailureGroups {
-  private readonly bySig = new Map<string, Open>();
+  private readonly bySig = new Map<string, OpenGroup>();
 
   add(v: RunVerdict): void {
     if (v.signature === null) return;
@@ -41,7 +42,7 @@ export class FailureGroups {
   }
 
   /** Groups in order of their first run. */
-  list(): Open[] {
+  list(): OpenGroup[] {
     return [...this.bySig.values()].sort((a, b) => a.first.index - b.first.index);
   }
 
@@ -55,7 +56,7 @@ export class FailureGroups {
   }
 }
 
-function toGroup(runner: ScheduleRunner, g: Open, decisions: Decision[], shrunk: boolean, explanation: string, lines: string[]): FailureGroup {
+function toGroup(runner: ScheduleRunner, g: OpenGroup, decisions: Decision[], shrunk: boolean, explanation: string, lines: string[]): FailureGroup {
   const { spec } = runner;
   const schedule = makeSchedule(spec.scenario, { seed: spec.runSeed, strategy: spec.strategy, jitter: spec.jitter, decisions });
   schedule.signature = g.signature;
@@ -81,13 +82,13 @@ async function traceOf(runner: ScheduleRunner, decisions: readonly Decision[]): 
  * Finishes one group: the non-determinism check, shrinking, the explanation. Returns
  * the group, and a second one when the schedule did not replay the same.
  */
-export async function finishGroup(runner: ScheduleRunner, g: Open, shrinkBudget = 2000): Promise<FailureGroup[]> {
+export async function finishGroup(runner: ScheduleRunner, g: OpenGroup, shrinkBudget = 2000): Promise<FailureGroup[]> {
   const decisions = g.first.decisions ?? [];
   const out: FailureGroup[] = [];
   const [a, b] = [await traceOf(runner, decisions), await traceOf(runner, decisions)];
   const again = await runner.replay(decisions);
   if (a !== b || again.signature !== g.signature) {
-    const nd: Open = {
+    const nd: OpenGroup = {
       signature: 'nondeterminism',
       count: 1,
       first: { ...g.first, failures: [{ property: 'nondeterminism', line: a !== b ? 'the schedule gave two different traces when replayed twice (a Lab bug)' : `replayed, the schedule fails differently: ${again.signature ?? 'it passes'} (a Lab bug)`, sig: 'nondeterminism' }] },

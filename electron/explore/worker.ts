@@ -2,10 +2,12 @@
  * The explorer's worker thread: runs its share of the schedules (every `step`-th
  * index from `start`, or the whole dfs sequence) and posts what it found in small
  * batches (passing runs only as counts), so that the coordinator can group failures
- * and report progress while the runs go on.
+ * and report progress while the runs go on; or finishes failure groups (shrinking
+ * them), one message per group.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ScheduleRunner, type RunVerdict } from './engine';
+import { finishGroup } from './groups';
 import type { WorkerMessage, WorkerTask } from './explore';
 
 const BATCH_MS = 100;
@@ -35,7 +37,9 @@ async function main(task: WorkerTask): Promise<void> {
     if (Date.now() - last >= BATCH_MS) flush();
   };
   let exhausted = false;
-  if (task.indices === 'dfs') {
+  if (task.indices === 'finish') {
+    for (const g of task.groups ?? []) post({ type: 'finished', groups: await finishGroup(runner, g) });
+  } else if (task.indices === 'dfs') {
     exhausted = (await runner.dfs(take, () => false)).exhausted;
   } else {
     const { start, step, end } = task.indices;

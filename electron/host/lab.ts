@@ -28,6 +28,9 @@ import {
 } from '../../shared/protocol/lab';
 import { LIBRARY_DIR } from '../cli/load-scenario';
 import { serializePerfetto } from '../cli/commands/export';
+import type { AnyScenario } from '../../shared/scenario/pageserver-parse';
+import { ScheduleMismatch } from '../explore/schedule-file';
+import { ExploreService } from '../explore/service';
 import { LabError } from './errors';
 import { parseText, ScenarioLibrary } from './library';
 import { INTERACTIVE_DEMO } from '../pageserver/demo';
@@ -59,6 +62,8 @@ export interface LabOptions {
   recorder?: RecorderOptions;
   /** The bound of a simulated run's work (electron/core/work-limit.ts; default DEFAULT_MAX_STEPS). */
   maxSteps?: number;
+  /** The explorer's worker-thread entry (the built app passes its bundle; default: the TypeScript source through tsx). */
+  exploreWorker?: string;
 }
 
 /** Events per `events` reply, at most: ask again from `from + events.length` for more. */
@@ -72,6 +77,16 @@ interface LastRun {
   seed?: number;
   policy: 'fifo' | 'random';
   tickMs: number;
+}
+
+/** A schedule made for another scenario is the user's mistake, answered in one line (not logged as a failure). */
+async function fitting<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof ScheduleMismatch) throw new LabError(err.message);
+    throw err;
+  }
 }
 
 type Handlers = {
@@ -97,6 +112,8 @@ export class Lab implements LabApi {
   private last: LastRun | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Explorations, in worker threads (docs/explorer.md). */
+  private readonly explorer: ExploreService;
 
   constructor(private options: LabOptions) {
     this.library = new ScenarioLibrary(options.libraryDir ?? LIBRARY_DIR);
@@ -105,6 +122,7 @@ export class Lab implements LabApi {
     this.starters = { sim: simStarter, ...(this.pools ? { live: liveStarter(this.pools) } : {}), ...options.starters };
     this.log = options.logger ?? ((line) => process.stderr.write(`${line}\n`));
     this.hub = new PushHub({ events: () => this.events(), status: () => this.status() }, options.push);
+    this.explorer = new ExploreService({ push: (progress) => this.hub.broadcast({ type: 'explore', progress }), workerEntry: options.exploreWorker, log: this.log });
   }
 
   // ---- the Lab API -----------------------------------------------------------------
@@ -170,6 +188,7 @@ export class Lab implements LabApi {
     await this.queue.catch(() => undefined);
     await this.endCurrent();
     this.closed = true;
+    this.explorer.close();
     this.hub.close();
     await this.pools?.stop();
   }
@@ -288,16 +307,16 @@ export class Lab implements LabApi {
       return { events: this.replay.length, truncated: parsed.truncated };
     },
     exportPerfetto: () => ({ filename: this.downloadName('.perfetto.json'), json: serializePerfetto(toPerfetto(this.events())) }),
-    // The explorer's backend service (docs/explorer.md) lands after the engine; until
-    // then these requests are refused with a clear error, so the contract can be built on.
-    exploreStart: () => this.noExplorer(),
-    exploreCancel: () => this.noExplorer(),
-    exploreOpen: () => this.noExplorer(),
-    exploreCompare: () => this.noExplorer(),
+    exploreStart: (req) => this.explorer.start(this.scenarioOf(req.scenario), req.options),
+    exploreCancel: (req) => ({ cancelled: this.explorer.cancel(req.id) }),
+    exploreOpen: (req) => fitting(() => this.explorer.replay(this.scenarioOf(req.scenario), req.schedule)),
+    exploreCompare: (req) => fitting(() => this.explorer.compare(this.scenarioOf(req.scenario), req.schedule)),
   };
 
-  private noExplorer(): never {
-    throw new LabError('the explorer is not available in this build yet');
+  private scenarioOf(source: ScenarioSource): AnyScenario {
+    const loaded = this.library.resolve(source);
+    if (!loaded.ok) throw new LabError(loaded.error);
+    return loaded.scenario;
   }
 
   private runningSession(): RunSession {

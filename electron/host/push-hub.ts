@@ -45,6 +45,8 @@ interface Subscriber {
   /** The next events push starts a new log. */
   reset: boolean;
   statusDirty: boolean;
+  /** The latest push of another kind (an exploration's progress) not sent yet: a newer one replaces it. */
+  other: LabPush | null;
 }
 
 export class PushHub {
@@ -70,7 +72,7 @@ export class PushHub {
 
   /** Adds a subscriber; it first receives the whole current log (reset) and the status. */
   add(sink: PushSink): () => void {
-    const sub: Subscriber = { sink, cursor: 0, reset: true, statusDirty: true };
+    const sub: Subscriber = { sink, cursor: 0, reset: true, statusDirty: true, other: null };
     this.subs.add(sub);
     this.schedule();
     return () => {
@@ -97,6 +99,12 @@ export class PushHub {
     this.schedule();
   }
 
+  /** A push that is not the log nor the status (explore progress): each subscriber gets the latest. */
+  broadcast(push: LabPush): void {
+    for (const s of this.subs) s.other = push;
+    this.schedule();
+  }
+
   statusChanged(): void {
     for (const s of this.subs) s.statusDirty = true;
     this.schedule();
@@ -119,7 +127,7 @@ export class PushHub {
   }
 
   private pending(s: Subscriber, length: number): boolean {
-    return s.statusDirty || s.reset || s.cursor < length;
+    return s.statusDirty || s.reset || s.cursor < length || s.other !== null;
   }
 
   /** One round: every ready subscriber gets at most one events push and one status push. */
@@ -155,6 +163,11 @@ export class PushHub {
       if (s.statusDirty) {
         s.statusDirty = false;
         this.send(s, { type: 'status', status: this.source.status() });
+      }
+      if (s.other) {
+        const push = s.other;
+        s.other = null;
+        this.send(s, push);
       }
       if (this.pending(s, events.length)) behind = true;
     }

@@ -268,6 +268,7 @@ function start(): void {
       recordingsDir: join(app.getPath('userData'), 'recordings'),
       libraryDir: join(__dirname, 'library'),
       live: { launcher: new ElectronLauncher(), workloadsModule: join(__dirname, 'pageserver-workloads.js') },
+      exploreWorker: join(__dirname, 'explore-worker.js'),
     });
     wireIpc(lab);
     void lab.runDemo();
