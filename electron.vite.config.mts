@@ -4,7 +4,8 @@
  * - main (out/main): the Electron main process (electron/main/index.ts) and two more
  *   entries: the pool worker that utilityProcess forks (out/main/pool-worker.js, where
  *   electron/pools/electron-launcher.ts looks for it) and the pageserver workloads it
- *   loads in live runs (out/main/pageserver-workloads.js). The built-in scenario
+ *   loads in live runs (out/main/pageserver-workloads.js), and the thread that parses
+ *   users' scenarios (out/main/parse-worker.js, electron/host/parse-worker.ts). The built-in scenario
  *   library is copied beside them (out/main/library/*.json): the packaged app has no
  *   sources. Dependencies are bundled in, so the package needs no node_modules.
  * - preload (out/preload/index.js): CommonJS, one self-contained file, because a
@@ -26,6 +27,7 @@ const at = (...p: string[]) => resolve(root, ...p);
 const workerEntry = at('electron/pools/worker-entry.ts');
 const workloadsEntry = at('electron/pageserver/workloads/module.ts');
 const exploreWorkerEntry = at('electron/explore/worker.ts');
+const parseWorkerEntry = at('electron/host/parse-worker-entry.ts');
 const libraryDir = at('electron/scenario/library');
 
 /** Emits the scenario library as assets of the main bundle (out/main/library/NAME.json). */
@@ -54,6 +56,7 @@ export default defineConfig({
           ...(existsSync(workerEntry) ? { 'pool-worker': workerEntry } : {}),
           ...(existsSync(workloadsEntry) ? { 'pageserver-workloads': workloadsEntry } : {}),
           ...(existsSync(exploreWorkerEntry) ? { 'explore-worker': exploreWorkerEntry } : {}),
+          ...(existsSync(parseWorkerEntry) ? { 'parse-worker': parseWorkerEntry } : {}),
         },
         external: ['electron', /^node:/],
       },

@@ -32,7 +32,9 @@ import type { AnyScenario } from '../../shared/scenario/pageserver-parse';
 import { ScheduleMismatch } from '../explore/schedule-file';
 import { ExploreService } from '../explore/service';
 import { LabError } from './errors';
-import { parseText, ScenarioLibrary } from './library';
+import { ScenarioLibrary } from './library';
+import { ScenarioParser, type ScenarioParserOptions } from './parse-worker';
+import { RateLimitedLog } from './rate-log';
 import { INTERACTIVE_DEMO } from '../pageserver/demo';
 import { PushHub, type PushHubOptions, type PushSink } from './push-hub';
 import { pruneRecordings, recordingName, Recorder, type RecorderOptions, safeStem } from './recorder';
@@ -60,6 +62,8 @@ export interface LabOptions {
   logger?: (line: string) => void;
   push?: PushHubOptions;
   recorder?: RecorderOptions;
+  /** How users' scenario texts are parsed off the event loop (./parse-worker.ts). */
+  parser?: ScenarioParserOptions;
   /** The bound of a simulated run's work (electron/core/work-limit.ts; default DEFAULT_MAX_STEPS). */
   maxSteps?: number;
   /** The explorer's worker-thread entry (the built app passes its bundle; default: the TypeScript source through tsx). */
@@ -101,6 +105,9 @@ export class Lab implements LabApi {
   private readonly starters: Partial<Record<RunMode, SessionStarter>>;
   private readonly pools: LivePools | null;
   private readonly log: (line: string) => void;
+  private readonly parser: ScenarioParser;
+  /** Malformed requests are answered one by one but logged a few at a time. */
+  private readonly rejected: RateLimitedLog;
   private session: RunSession | null = null;
   private replay: TraceEvent[] | null = null;
   private mode: LabStatus['mode'] = 'idle';
@@ -121,6 +128,8 @@ export class Lab implements LabApi {
     this.pools = options.live === false ? null : new LivePools(options.live);
     this.starters = { sim: simStarter, ...(this.pools ? { live: liveStarter(this.pools) } : {}), ...options.starters };
     this.log = options.logger ?? ((line) => process.stderr.write(`${line}\n`));
+    this.parser = new ScenarioParser(options.parser);
+    this.rejected = new RateLimitedLog(this.log);
     this.hub = new PushHub({ events: () => this.events(), status: () => this.status() }, options.push);
     this.explorer = new ExploreService({ push: (progress) => this.hub.broadcast({ type: 'explore', progress }), workerEntry: options.exploreWorker, log: this.log });
   }
@@ -134,7 +143,7 @@ export class Lab implements LabApi {
       req = validateLabRequest(raw);
     } catch (err) {
       const error = `malformed request: ${(err as Error).message}`;
-      this.log(`taskmgr-lab: rejected a ${error}`);
+      this.rejected.write(`taskmgr-lab: rejected a ${error}`);
       return { ok: false, error };
     }
     return this.handle(req);
@@ -190,6 +199,8 @@ export class Lab implements LabApi {
     this.closed = true;
     this.explorer.close();
     this.hub.close();
+    this.rejected.flush();
+    await this.parser.close();
     await this.pools?.stop();
   }
 
@@ -227,8 +238,8 @@ export class Lab implements LabApi {
   private readonly handlers: Handlers = {
     status: () => this.status(),
     listScenarios: () => this.library.list(),
-    parseScenario: (req) => {
-      const loaded = parseText(req.text, req.filename);
+    parseScenario: async (req) => {
+      const loaded = await this.parser.parse(req.text, req.filename);
       if (loaded.ok) {
         const s = loaded.scenario;
         return { ok: true, name: s.name, description: s.description, tasks: Object.keys(s.tasks).length, steps: s.steps.length };
@@ -331,7 +342,7 @@ export class Lab implements LabApi {
   }
 
   private async startRun(run: LastRun): Promise<LabStatus> {
-    const loaded = this.library.resolve(run.source);
+    const loaded = 'library' in run.source ? this.library.load(run.source.library) : await this.parser.parse(run.source.text, run.source.filename);
     if (!loaded.ok) throw new LabError(loaded.error);
     const start = this.starters[run.mode];
     if (!start) throw new LabError(`${run.mode} mode is not available here`);

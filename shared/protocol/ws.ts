@@ -12,7 +12,8 @@ export const WS_PATH = '/lab';
 export type ClientFrame = { id: number; req: LabRequest };
 
 export type ServerFrame =
-  | { id: number; result: LabResult<LabRequestType> }
+  /** The answer to request `id`; id null answers a frame whose id could not be read. */
+  | { id: number | null; result: LabResult<LabRequestType> }
   | { push: LabPush };
 
 /** Reads a client frame's envelope; the request inside is checked by validateLabRequest. */

@@ -2,9 +2,10 @@
  * A scenario's YAML text to plain values, with the errors of ./parse.ts: a
  * position for every problem (syntax, duplicate keys, an alias before its
  * anchor, too many aliases, nesting too deep), and the library never printing
- * anything itself. Every check is linear in the size of the text.
+ * anything itself. Every check is linear in the size of the text (the library's
+ * own duplicate-key and alias checks are quadratic, so they are done here).
  */
-import { LineCounter, parseDocument, visit, isAlias, isNode, isScalar, type Document, type YAMLError } from 'yaml';
+import { LineCounter, parseDocument, visit, isAlias, isMap, isNode, isScalar, type YAMLError } from 'yaml';
 import { lineCol, oneLine } from './text-position';
 import { quote, ScenarioError } from './values';
 import { MAX_ALIASES, TOO_DEEP } from './limits';
@@ -14,23 +15,8 @@ import { yamlTooDeepAt } from './yaml-depth';
 const ALIAS_EXPANSION = 10 * MAX_ALIASES;
 
 /** The reason of a YAML error, in our own words where the library's wording names its own API. */
-function describeYamlError(doc: Document.Parsed, err: YAMLError): string {
+function describeYamlError(err: YAMLError): string {
   if (err.code === 'MULTIPLE_DOCS') return 'a scenario is a single YAML document (found a second one)';
-  if (err.code === 'DUPLICATE_KEY') {
-    // The error points at the second key; name it.
-    let key: string | undefined;
-    visit(doc, {
-      Pair(_key, pair) {
-        const k = pair.key;
-        if (isScalar(k) && k.range?.[0] === err.pos[0]) {
-          key = String(k.value);
-          return visit.BREAK;
-        }
-        return undefined;
-      },
-    });
-    if (key !== undefined) return `duplicate key ${quote(key)}`;
-  }
   return oneLine(err.message);
 }
 
@@ -43,7 +29,9 @@ export function readYaml(text: string): unknown {
   }
   const doc = parseDocument(text, {
     lineCounter,
-    uniqueKeys: true,
+    // Checked below in one pass: the library compares each key with every earlier
+    // one (a 1 MB mapping took 74 s).
+    uniqueKeys: false,
     prettyErrors: false,
     // Above `warn`, so that the library never prints to the console itself.
     logLevel: 'error',
@@ -54,16 +42,29 @@ export function readYaml(text: string): unknown {
   };
   const first = doc.errors[0];
   if (first) {
-    throw new ScenarioError('$', `invalid YAML at ${at(first.pos[0])}: ${describeYamlError(doc, first)}`);
+    throw new ScenarioError('$', `invalid YAML at ${at(first.pos[0])}: ${describeYamlError(first)}`);
   }
-  // An alias to an anchor defined later (or never) only fails in toJS(), without
-  // a position; find it first so that the error says where. One walk in document
-  // order, the anchors seen so far in a set: the library's own `resolve` walks the
-  // whole document once per alias (20,000 aliases took 28 s).
+  // One walk in document order finds the first of: a key repeated in a mapping (as
+  // a property name: `1` and `"1"` are the same key once read), an alias to an
+  // anchor defined later or never (toJS() would fail without a position), too many
+  // aliases. The anchors seen so far are kept in a set: the library's own `resolve`
+  // walks the whole document once per alias (20,000 aliases took 28 s).
   const anchors = new Set<string>();
   let aliases = 0;
   let problem: { reason: string; pos: number } | undefined;
   visit(doc, (_key, node) => {
+    if (isMap(node)) {
+      const keys = new Set<string>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (keys.has(key)) {
+          problem = { pos: pair.key.range?.[0] ?? 0, reason: `duplicate key ${quote(key)}` };
+          return visit.BREAK;
+        }
+        keys.add(key);
+      }
+    }
     if (isAlias(node)) {
       const pos = node.range?.[0] ?? 0;
       if (++aliases > MAX_ALIASES) {

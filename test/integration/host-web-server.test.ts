@@ -142,7 +142,7 @@ describe('browser mode: the Lab API over a real WebSocket', () => {
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as ServerFrame;
       if ('push' in frame) pushes.push(frame.push);
-      else replies.set(frame.id, frame);
+      else replies.set(frame.id ?? -1, frame);
     });
     const until = async (pred: () => boolean, ms = 5000) => {
       const end = Date.now() + ms;
@@ -154,7 +154,7 @@ describe('browser mode: the Lab API over a real WebSocket', () => {
 
     ws.send(JSON.stringify({ id: 1, req: { type: 'listScenarios' } }));
     await until(() => replies.has(1));
-    const list = replies.get(1) as Extract<ServerFrame, { id: number }>;
+    const list = replies.get(1) as Extract<ServerFrame, { result: unknown }>;
     expect(list.result.ok).toBe(true);
     expect((list.result as { ok: true; value: Array<{ name: string }> }).value.map((s) => s.name)).toContain('demo');
 

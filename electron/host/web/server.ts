@@ -10,11 +10,22 @@ import { WebSocketServer } from 'ws';
 import { WS_PATH } from '../../../shared/protocol/ws';
 import { browserModeCsp, HARDENING_HEADERS } from '../csp';
 import type { Lab } from '../lab';
+import { RateLimitedLog } from '../rate-log';
 import { readStatic } from '../static-files';
 import { checkRequest, type GuardConfig, newToken, tokenCookie } from './guard';
 import { bridgeSocket } from './ws-bridge';
 
 export const LOOPBACK = '127.0.0.1';
+
+/**
+ * The largest frame: a scenario is at most 1 MiB of text, and the page sends a
+ * recording through the Lab only up to 8 MiB (bigger ones are read in the page),
+ * which JSON escaping can nearly double. Documented in docs/user-guide.md.
+ */
+export const MAX_FRAME_BYTES = 32 * 1024 * 1024;
+
+/** Tabs connected at once: each may hold a frame of MAX_FRAME_BYTES in memory. */
+export const MAX_CONNECTIONS = 16;
 
 export interface WebServerOptions {
   lab: Lab;
@@ -24,8 +35,13 @@ export interface WebServerOptions {
   port?: number;
   /** A fixed token (tests); a random one by default. */
   token?: string;
-  /** Largest WebSocket frame accepted (default 600 MiB: an opened recording travels in one). */
+  /**
+   * Largest WebSocket frame accepted (default MAX_FRAME_BYTES). A bigger frame
+   * closes its socket (code 1009) before it is buffered whole.
+   */
   maxPayload?: number;
+  /** WebSocket connections at once (default MAX_CONNECTIONS); more are refused with 503. */
+  maxConnections?: number;
   maxBufferedBytes?: number;
   log?: (line: string) => void;
 }
@@ -51,8 +67,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const token = options.token ?? newToken();
   const guard: GuardConfig = { token, port: 0 };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 600 * 1024 * 1024 });
-  wss.on('connection', (ws) => bridgeSocket(ws, options.lab, { maxBufferedBytes: options.maxBufferedBytes, log }));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? MAX_FRAME_BYTES });
+  const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  // One rate-limited log for every socket: a flood of bad frames writes a few lines.
+  const refusals = new RateLimitedLog(log);
+  wss.on('connection', (ws) => bridgeSocket(ws, options.lab, { maxBufferedBytes: options.maxBufferedBytes, log: (line) => refusals.write(line) }));
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void handleHttp(req, res);
@@ -78,6 +97,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
       return;
     }
+    if (wss.clients.size >= maxConnections) {
+      const reason = `too many connections (at most ${maxConnections})`;
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -97,6 +121,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     token,
     url: `http://${LOOPBACK}:${guard.port}/?token=${token}`,
     close: async () => {
+      refusals.flush();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
