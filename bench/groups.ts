@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Samples } from './figures';
+import { EXPLORE_ABOUT, measureExplore } from './explore';
 import { LIVE_ABOUT, measureLive } from './live';
 import { measureSim, SIM_ABOUT } from './sim';
 
@@ -59,6 +60,7 @@ export const BENCH_GROUPS: BenchGroup[] = [
       return samples;
     },
   },
+  { name: 'explore', about: EXPLORE_ABOUT, unavailable: () => null, measure: measureExplore },
   {
     name: 'ui',
     get about() {

@@ -12,11 +12,11 @@ import { TaskManager } from '../electron/core/task-manager';
 import { runScenarioSim } from '../electron/scenario/run-sim';
 import type { Samples } from './figures';
 
-function build(tasks: Record<string, unknown>, steps: unknown[], end_at: number): Scenario {
+export function build(tasks: Record<string, unknown>, steps: unknown[], end_at: number): Scenario {
   return parseScenarioValue({ format: 'taskmgr-scenario/1', name: 'bench', tasks, steps, end_at });
 }
 
-function many(n: number, body: unknown[], runtime = (i: number) => ['compute_request', 'mgmt_request', 'walreceiver', 'background'][i % 4]) {
+export function many(n: number, body: unknown[], runtime = (i: number) => ['compute_request', 'mgmt_request', 'walreceiver', 'background'][i % 4]) {
   const tasks: Record<string, unknown> = {};
   const steps: unknown[] = [];
   for (let i = 0; i < n; i++) {

@@ -38,6 +38,8 @@ export interface ExploreOutcome {
   cancelled: boolean;
   elapsedMs: number;
   runsPerS: number;
+  /** Runs per second once every job had started (from the first batch on): what the jobs do, without their start. */
+  steadyRunsPerS: number;
   /** Mean events per run. */
   eventsPerRun: number;
   /** One line: what was run and what it found (dfs: the proof, when exhausted). */
@@ -132,6 +134,8 @@ export async function explore(spec: ExploreSpec, options: ExploreRunOptions): Pr
     groups.add(v);
   };
 
+  const firstBatch = { seen: false, at: 0, done: 0 };
+  let runsEnded = 0;
   await runner.init();
   if (options.jobs <= 0) {
     if (spec.strategy === 'dfs') {
@@ -145,6 +149,7 @@ export async function explore(spec: ExploreSpec, options: ExploreRunOptions): Pr
     }
   } else {
     exhausted = await inWorkers(spec, options, shard, (m) => {
+      if (!firstBatch.seen) Object.assign(firstBatch, { seen: true, at: Date.now(), done: m.done });
       done += m.done;
       events += m.events;
       for (const v of m.failing) groups.add(v);
@@ -152,6 +157,7 @@ export async function explore(spec: ExploreSpec, options: ExploreRunOptions): Pr
     });
   }
 
+  runsEnded = Date.now();
   const cancelled = aborted();
   const finished: FailureGroup[] = [];
   if (!cancelled && groups.list().length) {
@@ -189,6 +195,7 @@ export async function explore(spec: ExploreSpec, options: ExploreRunOptions): Pr
     cancelled: cancelled || aborted(),
     elapsedMs,
     runsPerS: elapsedMs > 0 ? (done * 1000) / elapsedMs : 0,
+    steadyRunsPerS: firstBatch.seen && runsEnded > firstBatch.at ? ((done - firstBatch.done) * 1000) / (runsEnded - firstBatch.at) : elapsedMs > 0 ? (done * 1000) / elapsedMs : 0,
     eventsPerRun: done ? events / done : 0,
     verdict,
   };

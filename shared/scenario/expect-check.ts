@@ -24,9 +24,15 @@ interface TaskFacts {
   observed: 'watcher' | 'poll' | null;
 }
 
+/** The facts of a finished trace, read once for all of its expectations (the explorer judges thousands of runs). */
+const factsOf = new WeakMap<readonly TraceEvent[], Map<string, TaskFacts>>();
+
 /** Every spawned task with its final tenant/timeline, outcome and how it observed shutdown. */
 function taskFacts(events: readonly TraceEvent[]): Map<string, TaskFacts> {
+  const known = factsOf.get(events);
+  if (known) return known;
   const out = new Map<string, TaskFacts>();
+  factsOf.set(events, out);
   for (const e of events) {
     if (e.ev === 'spawn') {
       out.set(e.task, { task: e.task, kind: e.kind, tenant: e.tenant, timeline: e.timeline, outcome: 'running', observed: null });
