@@ -12,6 +12,7 @@ import { EventLog } from '../../renderer/src/model/event-log';
 import { BufferPool } from '../../renderer/src/model/buffer-pool';
 import { type ColumnAlloc, columnBuffers, EventStore, type ScanDelta } from '../../renderer/src/model/event-store';
 import { findTask, type LabState, reduceAll as reduceStore } from '../../renderer/src/model/lab-state';
+import { ScanStore } from '../../renderer/src/model/scan-store';
 import { eventMessage } from '../../renderer/src/model/shutdown-call';
 import { stateOf } from '../../renderer/src/model/task';
 
@@ -193,8 +194,8 @@ describe('recording files', () => {
     const pool = new BufferPool();
     const page = new EventLog(64);
     const part = (b: Uint8Array, alloc: ColumnAlloc | undefined, absorb: (d: ScanDelta) => void) => {
-      const st = new EventStore();
-      st.beginRecording(b.length, true);
+      const st = new ScanStore();
+      st.beginRecording(b.length);
       let deltas = 0;
       for (let p = 0; p < b.length; p += 777) {
         st.feed(b.slice(p, p + 777));

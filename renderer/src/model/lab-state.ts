@@ -21,7 +21,7 @@
  */
 import type { RuntimeName } from '../../../shared/model/runtime';
 import type { TaskOutcome } from '../../../shared/model/outcome';
-import { EV, type EventStore, FAULTS, OUTCOMES, PROCESS_START, VIAS } from './event-store';
+import { EV, type EventStore, FAULTS, OUTCOMES, VIAS } from './event-store';
 
 /** Everything the Lab knows about one task at a point of the log. */
 export interface TaskRec {
@@ -240,8 +240,9 @@ function finishTask(s: LabState, rec: TaskRec): void {
 }
 
 /**
- * Advances `s` by event `i` of the store. Frequent events (start, signal, observe,
- * exit, await, shutdown_wait, log) are read from the columns; the rest are decoded.
+ * Advances `s` by event `i` of the store. Frequent events (spawn, start, signal,
+ * observe, exit, await, shutdown_wait) are read from the columns; the few rare ones
+ * the state needs whole are decoded; the rest change nothing here.
  */
 export function reduce(s: LabState, st: EventStore, i: number): void {
   const t = st.t[i];
@@ -321,20 +322,19 @@ export function reduce(s: LabState, st: EventStore, i: number): void {
       rec.lastInjection = { fault: st.a[i] >= 0 ? FAULTS[st.a[i]] : '?', applied: st.b[i] === 1, t, idx: i };
       break;
     case EV.spawn: {
-      const row = st.a[i];
-      if (taskId < 0 || row < 0) break;
-      const name = st.strings[taskId];
+      const sp = st.spawnAt(i);
+      if (sp === null) break;
       s.spawned++;
-      s.live.set(name, {
-        name,
-        id: st.spId[row],
-        kind: st.str(st.spKind[row]) ?? '?',
-        runtime: st.str(st.spRuntime[row]) ?? '?',
-        tenant: st.str(st.spTenant[row]),
-        timeline: st.str(st.spTimeline[row]),
-        parent: st.str(st.spParent[row]),
-        spawnName: st.str(st.spName[row]) ?? name,
-        shutdownProcessOnError: st.spSpoe[row] === 1,
+      s.live.set(sp.task, {
+        name: sp.task,
+        id: sp.id,
+        kind: sp.kind,
+        runtime: sp.runtime,
+        tenant: sp.tenant,
+        timeline: sp.timeline,
+        parent: sp.parent,
+        spawnName: sp.name,
+        shutdownProcessOnError: sp.shutdownProcessOnError,
         spawnT: t,
         spawnIdx: i,
         startT: null,
@@ -354,30 +354,27 @@ export function reduce(s: LabState, st: EventStore, i: number): void {
       });
       break;
     }
-    case EV.unknown_text:
+    case EV.process_start:
       // A restarted pageserver is a new process: what the title bar says of the old one no longer holds.
-      if (st.b[i] === PROCESS_START) {
-        s.process = { shutdownT: null, shutdownCode: null, shutdownCause: null, exitT: null, exitCode: null, crash: null };
-      }
+      s.process = { shutdownT: null, shutdownCode: null, shutdownCause: null, exitT: null, exitCode: null, crash: null };
       break;
-    case EV.log:
-    case EV.pool_stats:
-    case EV.snapshot:
-    case EV.kind:
-    case EV.check:
-    case EV.unknown:
-    case EV.narration:
-    case EV.lint:
-      // Nothing in the reduced state (the indexes and the views read them).
+    case EV.scenario:
+    case EV.shutdown_begin:
+    case EV.shutdown_end:
+    case EV.process_shutdown:
+    case EV.process_exit:
+    case EV.process_crash:
+    case EV.end:
+      reduceDecoded(s, st.peek(i) as unknown as Fields, code, i, t);
       break;
     default:
-      reduceDecoded(s, st.peek(i) as unknown as Fields, code, i, t, rec);
+      // Nothing in the reduced state (the indexes and the views read the rest).
       break;
   }
 }
 
 /** The rarer events, read from the decoded object. */
-function reduceDecoded(s: LabState, f: Fields, code: number, idx: number, t: number, rec: TaskRec | undefined): void {
+function reduceDecoded(s: LabState, f: Fields, code: number, idx: number, t: number): void {
   switch (code) {
     case EV.scenario:
       s.scenario = {

@@ -10,6 +10,7 @@
  * keyframes small (DESIGN.md section 2).
  */
 import { RUNTIME_NAMES } from '../../../shared/model/runtime';
+import { IS_LOG_LINE } from './event-codes';
 import { EV, type EventStore } from './event-store';
 
 /** One timeline lane: the tasks a runtime worker ran, in start order, packed into rows. */
@@ -75,21 +76,12 @@ export class LogIndex {
   add(i: number): void {
     const st = this.st;
     const code = st.code[i];
+    if (IS_LOG_LINE[code]) this.logLines.push(i);
     switch (code) {
-      case EV.log:
-      case EV.error:
-      case EV.process_crash:
-      case EV.process_shutdown:
-      case EV.process_exit:
-      case EV.unknown_text:
-        this.logLines.push(i);
-        break;
       case EV.narration:
-        this.logLines.push(i);
         this.narrations.push(i);
         break;
       case EV.lint:
-        this.logLines.push(i);
         this.lints.push(i);
         break;
       case EV.pool_stats:
@@ -99,20 +91,21 @@ export class LogIndex {
         const id = st.task[i];
         const row = st.a[i];
         if (id < 0 || row < 0) break;
+        const sp = st.spawns;
         this.ensure(id);
-        this.runtimeOf[id] = st.spRuntime[row];
+        this.runtimeOf[id] = sp.runtime[row];
         this.spawnTOf[id] = st.t[i];
-        const parent = st.str(st.spParent[row]);
+        const parent = st.str(sp.parent[row]);
         if (parent !== null) {
           const kids = this.children.get(parent);
           if (kids) kids.push(st.strings[id]);
           else this.children.set(parent, [st.strings[id]]);
         }
-        const tenant = st.str(st.spTenant[row]);
+        const tenant = st.str(sp.tenant[row]);
         if (tenant !== null) this.tenants.add(tenant);
-        const timeline = st.str(st.spTimeline[row]);
+        const timeline = st.str(sp.timeline[row]);
         if (timeline !== null) this.timelines.add(timeline);
-        this.kinds.add(st.str(st.spKind[row]) ?? '?');
+        this.kinds.add(st.str(sp.kind[row]) ?? '?');
         break;
       }
       case EV.associate: {

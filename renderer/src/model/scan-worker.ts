@@ -17,7 +17,8 @@
  * spend the first second of a big open in unoptimized code.
  */
 import { BufferPool } from './buffer-pool';
-import { columnBuffers, EventStore, type ScanDelta } from './event-store';
+import { columnBuffers, type ScanDelta } from './scan-delta';
+import { ScanStore } from './scan-store';
 
 export type ScanIn =
   | { type: 'part'; blob: Blob; start: number; end: number | null; first: boolean }
@@ -58,9 +59,9 @@ function send(out: ScanOut, transfer: Transferable[] = []): void {
 const BATCH_BYTES = 512 * 1024;
 
 async function scanPart(msg: Extract<ScanIn, { type: 'part' }>): Promise<void> {
-  const store = new EventStore();
+  const store = new ScanStore();
   const size = msg.blob.size - msg.start;
-  store.beginRecording(msg.end === null ? size : msg.end - msg.start, true);
+  store.beginRecording(msg.end === null ? size : msg.end - msg.start);
   const reader = msg.blob.slice(msg.start).stream().getReader();
   let skipping = !msg.first;
   let offset = 0; // bytes of the part read so far
@@ -128,8 +129,8 @@ function warmUp(): void {
   }
   const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
   for (let round = 0; round < 2; round++) {
-    const s = new EventStore();
-    s.beginRecording(bytes.length, true);
+    const s = new ScanStore();
+    s.beginRecording(bytes.length);
     for (let p = 0; p < bytes.length; p += 65536) {
       s.feed(bytes.slice(p, p + 65536));
       s.takeDelta();

@@ -19,10 +19,10 @@ import { useEventsStore } from './events';
 import { useLabStore } from './lab';
 import { useRunStatusStore } from './run-status';
 
-/** Codes of the log lines that may be pageserver events (the rest are plain log lines). */
+/** Codes of the pageserver model's events (PAGESERVER_EVENTS). */
+const PAGESERVER_CODES = new Set([...PAGESERVER_EVENTS].map((ev) => EV[ev as keyof typeof EV]));
 function mayBePageserver(st: EventStore, i: number): boolean {
-  const c = st.code[i];
-  return c === EV.unknown_text || c === EV.process_crash || c === EV.process_exit || c === EV.process_shutdown;
+  return PAGESERVER_CODES.has(st.code[i]);
 }
 
 export const usePageserverStore = defineStore('pageserver', () => {
