@@ -9,7 +9,7 @@ import type { Scenario } from '../shared/scenario/types';
 import { EventLog } from '../electron/core/event-log';
 import type { Executor, SpawnSpec } from '../electron/core/executor';
 import { TaskManager } from '../electron/core/task-manager';
-import { runScenarioSim } from '../electron/scenario/run-sim';
+import { runScenarioSim } from '../electron/run/run-scenario';
 import type { Samples } from './figures';
 
 export function build(tasks: Record<string, unknown>, steps: unknown[], end_at: number): Scenario {
@@ -31,7 +31,7 @@ export function many(n: number, body: unknown[], runtime = (i: number) => ['comp
  * a TaskManager whose executor keeps nothing, heap measured after `n` spawns.
  */
 function coordinatorMemory(n: number): number {
-  const idle: Executor = { start() {}, signal() {}, inject() {}, callDone() {}, kill() {} };
+  const idle: Executor = { start() {}, signal() {}, inject() {}, callDone() {}, endProcess() {} };
   const log = new EventLog(() => 0, false);
   const manager = new TaskManager(log);
   manager.attach(idle);

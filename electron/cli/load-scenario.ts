@@ -8,10 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { ScenarioError } from '../../shared/scenario/parse';
 import { type AnyScenario, parseAnyScenario } from '../../shared/scenario/pageserver-parse';
+import { LIBRARY_DIR } from '../scenario/library-dir';
 import { UsageError } from './io';
 
-/** The built-in scenarios shipped with the Lab. */
-export const LIBRARY_DIR = join(__dirname, '..', 'scenario', 'library');
 
 export function libraryNames(): string[] {
   if (!existsSync(LIBRARY_DIR)) return [];

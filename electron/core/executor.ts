@@ -56,8 +56,13 @@ export interface Executor {
    * service call) has returned; service calls carry their result.
    */
   callDone(callerId: number, callId: number, result?: ServiceResult): void;
-  /** Process exit: no body runs any more. */
-  kill(): void;
+  /**
+   * The simulated process ended (exit or crash): every task of it is gone at once,
+   * its pending awaits never return, and no body of it runs any more. This is not
+   * the end of the run: a pageserver run may start a new process on the same
+   * executor's clock. Ending the run belongs to whoever assembled it (electron/run).
+   */
+  endProcess(): void;
 }
 
 /** The coordinator as executors see it. */

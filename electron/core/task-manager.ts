@@ -406,7 +406,7 @@ export class TaskManager implements TaskHost, CallHost {
     for (const t of this.registry.values()) {
       this.log.epilogue({ ev: 'exit', task: t.label, outcome: 'killed', message: null });
     }
-    this.exec.kill();
+    this.exec.endProcess();
     for (const l of this.exitListeners) l(code);
   }
 }

@@ -7,8 +7,7 @@
  */
 import type { AnyScenario } from '../../shared/scenario/pageserver-parse';
 import type { TraceEvent } from '../../shared/trace/events';
-import { runPageserverScenario } from '../pageserver/scenario-run';
-import { runScenarioSim } from '../scenario/run-sim';
+import { runPageserverScenario, runScenarioSim } from '../run/run-scenario';
 import type { ChoiceObserver, Decider } from '../sim/decisions';
 
 export interface ScheduleRunResult {

@@ -11,7 +11,7 @@
  * (run, stop, restart, commands, openRecording) are applied one at a time, in the
  * order they came. Errors go back as data (`{ ok: false, error }`), never thrown.
  */
-import { toPerfetto } from '../../shared/trace/perfetto';
+import { serializePerfetto, toPerfetto } from '../../shared/trace/perfetto';
 import { formatEvent, parseJsonl } from '../../shared/trace/jsonl';
 import type { TraceEvent } from '../../shared/trace/events';
 import {
@@ -26,12 +26,11 @@ import {
   type ScenarioSource,
   validateLabRequest,
 } from '../../shared/protocol/lab';
-import { LIBRARY_DIR } from '../cli/load-scenario';
-import { serializePerfetto } from '../cli/commands/export';
+import { LIBRARY_DIR } from '../scenario/library-dir';
 import type { AnyScenario } from '../../shared/scenario/pageserver-parse';
 import { ScheduleMismatch } from '../explore/schedule-file';
 import { ExploreService } from '../explore/service';
-import { LabError } from './errors';
+import { LabError } from '../run/errors';
 import { ScenarioLibrary } from './library';
 import { ScenarioParser, type ScenarioParserOptions } from './parse-worker';
 import { RateLimitedLog } from './rate-log';
@@ -43,7 +42,7 @@ import type { RunSession, SessionStarter } from './session';
 import { liveStarter, simStarter } from './starters';
 
 export type { SessionStarter } from './session';
-export { LabError } from './errors';
+export { LabError } from '../run/errors';
 
 export interface LabOptions {
   /** Where every run is recorded (created if missing). */

@@ -1,27 +1,23 @@
 /**
  * A live run for the Lab: the scenario's bodies run in the worker processes of the
- * four runtime pools, the driver on wall time. It is electron/scenario/run-live.ts
- * taken apart so that the Lab can stop a run in the middle and keep the pools for
- * the next one (forking sixteen processes takes longer than a run of a few ticks):
- * the pools belong to the Lab (`LivePools`), each run opens one PoolExecutor on
- * them and closes it at its end.
+ * four runtime pools, the driver on wall time. The Lab can stop a run in the middle
+ * and keeps the pools for the next one (forking sixteen processes takes longer than
+ * a run of a few ticks): the pools belong to the Lab (`LivePools`), each run is
+ * assembled on them (electron/run) and closes its executors at its end.
  *
  * The log stays readable while the pools start: the run's events appear once time
  * zero has come, and a command sent before waits for it.
  */
 import { RUNTIME_NAMES, type RuntimeName } from '../../shared/model';
-import type { Scenario } from '../../shared/scenario/types';
-import { EventLog } from '../core/event-log';
-import { TaskManager } from '../core/task-manager';
+import { type AnyScenario, isPageserverScenario } from '../../shared/scenario/pageserver-parse';
+import { pageserverWorld } from '../pageserver/scenario-world';
 import type { ProcessLauncher } from '../pools/launcher';
-import { PoolExecutor } from '../pools/pool-executor';
 import { DEFAULT_WORKERS_PER_POOL, WorkerPools } from '../pools/worker-pools';
-import type { SchedulingPolicy } from '../sim/sim-executor';
-import { driveScenario } from '../scenario/driver';
-import { liveVictimOrder } from '../scenario/victim-order';
-import { WallClock } from '../scenario/wall-clock';
+import { assembleRun } from '../run/assembly';
+import { liveExecutors } from '../run/live';
+import { taskMgrWorld } from '../run/world';
 import { liveSession } from './live-frame';
-import { type RunSession, stopMessage } from './session';
+import type { RunSession, SessionOptions } from './session';
 
 export interface LivePoolsOptions {
   /** How workers start: `utilityProcess` in Electron, `child_process.fork` elsewhere (the default). */
@@ -73,33 +69,30 @@ function sameCounts(pools: WorkerPools, wanted: Partial<Record<RuntimeName, numb
   return RUNTIME_NAMES.every((r) => pools.counts[r] === Math.max(1, Math.floor(wanted[r] ?? DEFAULT_WORKERS_PER_POOL)));
 }
 
-/** `order`: the victim order of the run's calls (`random` draws it from the seed, ../scenario/victim-order.ts). */
-export function startLiveSession(scenario: Scenario, tickMs: number, pools: LivePools, order: { seed?: number; policy?: SchedulingPolicy } = {}): RunSession {
-  const clock = new WallClock(tickMs);
-  const seeded = order.policy === 'random' ? { seed: order.seed ?? 1, policy: order.policy } : null;
-  return liveSession(clock, async (frame) => {
-    const workers = await pools.ready();
+/**
+ * A live session of either format: the pools readied for the scenario's worker
+ * counts, then the run assembled on them (electron/run), its events forwarded to
+ * the session as they come.
+ */
+/** Under `random` a plain scenario's calls join their victims in an order drawn from the seed (../scenario/victim-order.ts). */
+export function startLiveSession(scenario: AnyScenario, options: SessionOptions, pools: LivePools): RunSession {
+  const { tickMs, maxSteps } = options;
+  const pageserver = isPageserverScenario(scenario);
+  const seeded = !pageserver && options.policy === 'random' ? (options.seed ?? 1) : null;
+  return liveSession(async (frame) => {
+    const workers = await pools.ready(pageserver ? { ...scenario.pageserver.workers } : {});
     if (frame.stopping) return null;
-    // Logical time: a sleep counts from when its cause was due, not from when a late message arrived.
-    const exec = new PoolExecutor(workers, { templates: scenario.tasks, tickMs, now: () => clock.logicalEpochMs() });
-    const log = new EventLog(() => clock.now(), false);
-    log.subscribe(frame.append);
-    const manager = new TaskManager(log, { victimOrder: liveVictimOrder(order.policy, order.seed) });
-    manager.attach(exec);
-    exec.connect(manager, log);
-    manager.onProcessExit(frame.endRun);
-    exec.onClose(frame.endRun); // the pools were stopped under the run
-    driveScenario(manager, scenario, clock, frame.endRun);
-    clock.start();
-    log.emit({ ev: 'scenario', name: scenario.name, tick_ms: tickMs, mode: 'live', workers: { ...workers.counts }, ...seeded });
-    return {
-      log,
-      manager: () => manager,
-      stopMessage: () => stopMessage(log, manager),
-      finish() {
-        exec.close();
-        return exec.problems;
-      },
-    };
-  }, seeded?.seed ?? null);
+    return assembleRun({
+      scenario,
+      executors: liveExecutors(workers, {
+        workloadsModule: pools.options.workloadsModule,
+        maxSteps,
+        ...(pageserver ? {} : { policy: options.policy, seed: options.seed }),
+      }),
+      world: pageserver ? pageserverWorld(scenario) : taskMgrWorld(scenario),
+      tickMs,
+      onEvent: frame.append,
+      keepEvents: false,
+    });
+  }, seeded);
 }

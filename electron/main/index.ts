@@ -20,7 +20,7 @@ import { app, BrowserWindow, dialog, ipcMain, nativeTheme, protocol, screen, ses
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cli/write-file';
+import { writeFileAtomic } from '../host/write-file';
 import { DEV_RENDERER_CSP, HARDENING_HEADERS, RENDERER_CSP } from '../host/csp';
 import { Lab } from '../host/lab';
 import { readStatic } from '../host/static-files';

@@ -134,8 +134,11 @@ export class PoolExecutor implements Executor, PoolClient {
     return Math.round((this.now() - this.t0) * 100) / 100;
   }
 
-  /** Process exit: no body of this run runs any more. */
-  kill(): void {
+  /**
+   * The simulated process ended (exit or crash): one PoolExecutor serves one process
+   * lifetime, so its tasks end on the workers as its run closes.
+   */
+  endProcess(): void {
     this.close();
   }
 

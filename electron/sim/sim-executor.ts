@@ -258,21 +258,17 @@ export class SimExecutor implements Executor {
     if (f.state === 'parked' && f.wait?.callId === callId) this.wake(f, 'call');
   }
 
-  kill(): void {
-    this.stop();
-  }
-
-  /** Ends the run: nothing is scheduled any more. */
+  /** Ends the run: nothing is scheduled any more (the end of the scenario, or of its one process). */
   stop(): void {
     this.stopped = true;
   }
 
   /**
-   * The simulated process died (exit or crash) but the run goes on, because a later
+   * The simulated process died (exit or crash); the run may go on, because a later
    * restart starts a new process on the same virtual time: every task is gone at
    * once, its pending awaits never return, and the workers are free again.
    */
-  killTasks(): void {
+  endProcess(): void {
     for (const f of this.fibers.values()) {
       if (f.state === 'running') this.inFlight--;
       if (f.wait) f.wait.cancelled = true;

@@ -543,3 +543,9 @@ export function toPerfetto(events: readonly PerfettoInput[], opts: PerfettoOptio
   order.sort((a, b) => a.e.ts - b.e.ts || a.seq - b.seq);
   return { traceEvents: [...meta, ...order.map((o) => o.e)], displayTimeUnit: 'ms' };
 }
+
+/** Chrome trace JSON with one trace event per line: valid JSON that diffs and greps well. */
+export function serializePerfetto(trace: PerfettoTrace): string {
+  const lines = trace.traceEvents.map((e) => JSON.stringify(e));
+  return `{"traceEvents":[\n${lines.join(',\n')}\n],"displayTimeUnit":${JSON.stringify(trace.displayTimeUnit)}}\n`;
+}

@@ -5,7 +5,7 @@
  */
 import { parsePageserverScenarioValue } from '../../shared/scenario/pageserver-parse';
 import type { PageserverScenario } from '../../shared/scenario/pageserver-types';
-import { runPageserverScenario } from '../../electron/pageserver/scenario-run';
+import { runPageserverScenario } from '../../electron/run/run-scenario';
 import { Query } from './sim';
 
 export function psScenario(fields: Record<string, unknown>): PageserverScenario {

@@ -5,7 +5,7 @@
 import { parseScenarioValue } from '../../shared/scenario/parse';
 import type { Scenario } from '../../shared/scenario/types';
 import type { TraceEvent } from '../../shared/trace/events';
-import { type RunResult, runScenarioSim, type SimRunOptions } from '../../electron/scenario/run-sim';
+import { type RunResult, runScenarioSim, type SimRunOptions } from '../../electron/run/run-scenario';
 
 type TemplateIn = Record<string, unknown> & { runtime?: string; kind?: string; body: unknown[] };
 

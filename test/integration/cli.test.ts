@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../electron/cli/main';
 import type { LibraryEntry } from '../../electron/cli/commands/scenarios';
-import { LIBRARY_DIR } from '../../electron/cli/load-scenario';
+import { LIBRARY_DIR } from '../../electron/scenario/library-dir';
 import { INTERACTIVE_DEMO } from '../../electron/pageserver/demo';
 import { ScenarioLibrary } from '../../electron/host/library';
 

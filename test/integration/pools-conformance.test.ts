@@ -14,8 +14,8 @@ import { parseJsonl } from '../../shared/trace/jsonl';
 import { compareTraces } from '../../shared/trace/summary';
 import type { PoolStatsEvent } from '../../shared/trace/events';
 import { WorkerPools } from '../../electron/pools/worker-pools';
-import { type RunResult, runScenarioSim } from '../../electron/scenario/run-sim';
-import { runScenarioLive } from '../../electron/scenario/run-live';
+import { type RunResult, runScenarioSim } from '../../electron/run/run-scenario';
+import { runScenarioLive } from '../../electron/run/run-scenario';
 
 const DIR = path.join(__dirname, '../fixtures/conformance');
 const EXAMPLES = readdirSync(DIR)

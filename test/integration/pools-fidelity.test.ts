@@ -17,8 +17,8 @@ import { parseJsonl } from '../../shared/trace/jsonl';
 import { compareTraces } from '../../shared/trace/summary';
 import type { TraceEvent } from '../../shared/trace/events';
 import { WorkerPools } from '../../electron/pools/worker-pools';
-import { runScenarioLive } from '../../electron/scenario/run-live';
-import { runScenarioSim } from '../../electron/scenario/run-sim';
+import { runScenarioLive } from '../../electron/run/run-scenario';
+import { runScenarioSim } from '../../electron/run/run-scenario';
 import { Rng } from '../../electron/sim/rng';
 
 const DIR = path.join(__dirname, '../fixtures/conformance');

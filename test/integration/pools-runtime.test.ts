@@ -20,7 +20,7 @@ import { checkScenarioExpect } from '../../shared/scenario/expect-check';
 import { formatSummary } from '../../electron/cli/summary-report';
 import { NodeLauncher, type ProcessLauncher, type WorkerChannel } from '../../electron/pools/launcher';
 import { WorkerPools } from '../../electron/pools/worker-pools';
-import { runScenarioLive } from '../../electron/scenario/run-live';
+import { runScenarioLive } from '../../electron/run/run-scenario';
 import { workLimitMessage } from '../../electron/core/work-limit';
 
 const TICK = 20;

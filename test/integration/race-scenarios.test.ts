@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { libraryNames, loadScenario } from '../../electron/cli/load-scenario';
 import { RandomDecider, ReplayDecider, scheduleSeed } from '../../electron/explore/deciders';
 import { runScenarioOnce } from '../../electron/explore/run-schedule';
-import { runPageserverScenario } from '../../electron/pageserver/scenario-run';
+import { runPageserverScenario } from '../../electron/run/run-scenario';
 import type { PageserverScenario } from '../../shared/scenario/pageserver-types';
 
 type Nudge = (s: PageserverScenario) => void;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { libraryNames, loadScenario } from '../../electron/cli/load-scenario';
 import { main } from '../../electron/cli/main';
-import { checkScenario } from '../../electron/pageserver/library-check';
+import { checkScenario } from '../../electron/run/library-check';
 import { DEMO_SCENARIO } from '../../electron/pageserver/demo';
 
 const names = libraryNames();

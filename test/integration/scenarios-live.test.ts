@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../electron/cli/load-scenario';
-import { runPageserverScenarioLive } from '../../electron/pageserver/scenario-run-live';
+import { runPageserverScenarioLive } from '../../electron/run/run-scenario';
 import type { PageserverScenario } from '../../shared/scenario/pageserver-types';
 
 describe('library scenarios in live mode', () => {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenarioValue } from '../../shared/scenario/parse';
 import { formatSummary } from '../../electron/cli/summary-report';
-import { runScenarioSim } from '../../electron/scenario/run-sim';
+import { runScenarioSim } from '../../electron/run/run-scenario';
 
 async function trace(steps: unknown[], tasks: Record<string, unknown>, end_at = 50) {
   const scenario = parseScenarioValue({ format: 'taskmgr-scenario/1', name: 'summary', tasks, steps, end_at });

@@ -19,7 +19,7 @@ function recordingExecutor() {
     signal: (id) => told.push(`signal ${id}`),
     inject: (id) => told.push(`inject ${id}`),
     callDone: (caller, call) => told.push(`callDone ${caller}/${call}`),
-    kill: () => told.push('kill'),
+    endProcess: () => told.push('endProcess'),
   };
   return { exec, told };
 }

@@ -8,22 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { EventLog } from '../../electron/core/event-log';
 import { modelConfig } from '../../electron/pageserver/config';
 import { PageserverLab } from '../../electron/pageserver/lab';
-import { simLabHost } from '../../electron/pageserver/scenario-run';
+import { simExecutors } from '../../electron/run/sim';
 import { seedWorld } from '../../electron/pageserver/world';
 import { PAGESERVER_WORKLOADS } from '../../electron/pageserver/workloads';
-import { makeBodyResolver } from '../../electron/scenario/bodies';
-import { SimExecutor } from '../../electron/sim/sim-executor';
-import { DRIVER } from '../../electron/sim/virtual-clock';
 import { Query } from '../helpers/sim';
 
 async function startup(remoteStorage: boolean, prepare: (lab: PageserverLab) => void, until = 100) {
-  const exec = new SimExecutor(makeBodyResolver({}, PAGESERVER_WORKLOADS), { drainCoordinator: true });
+  const exec = simExecutors({ drainCoordinator: true })({ templates: {}, workloads: PAGESERVER_WORKLOADS, tickMs: 10 });
   const log = new EventLog(() => exec.now());
-  const lab = new PageserverLab(simLabHost(exec), modelConfig({ remoteStorage, tenantDefaults: { compaction_period: 0, gc_period: 0 } }), log);
+  const lab = new PageserverLab(exec, modelConfig({ remoteStorage, tenantDefaults: { compaction_period: 0, gc_period: 0 } }), log);
   prepare(lab);
-  exec.clock.schedule(0, DRIVER, () => lab.start());
-  exec.clock.schedule(until, DRIVER, () => exec.stop());
-  await exec.run();
+  exec.at(0, () => lab.start());
+  exec.at(until, () => exec.endRun());
+  await exec.go();
   return { lab, q: new Query(log.events), ps: lab.last! };
 }
 

@@ -14,7 +14,7 @@ import { runWorker } from '../../electron/pools/worker-main';
 import { Outbox } from '../../electron/pools/outbox';
 import type { ProcessLauncher } from '../../electron/pools/launcher';
 import { WorkerPools } from '../../electron/pools/worker-pools';
-import { runScenarioLive } from '../../electron/scenario/run-live';
+import { runScenarioLive } from '../../electron/run/run-scenario';
 import { parseScenarioValue } from '../../shared/scenario/parse';
 
 function tpl(id: string, body: Op[]): TaskTemplate {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkScenarioExpect } from '../../shared/scenario/expect-check';
 import { parseScenarioValue, ScenarioError } from '../../shared/scenario/parse';
-import { runScenarioSim } from '../../electron/scenario/run-sim';
+import { runScenarioSim } from '../../electron/run/run-scenario';
 
 function base(expectBlock?: unknown): Record<string, unknown> {
   const v: Record<string, unknown> = {

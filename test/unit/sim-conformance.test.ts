@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../shared/scenario/parse';
 import { parseJsonl } from '../../shared/trace/jsonl';
 import { compareTraces } from '../../shared/trace/summary';
-import { runScenarioSim } from '../../electron/scenario/run-sim';
+import { runScenarioSim } from '../../electron/run/run-scenario';
 
 const DIR = join(__dirname, '..', 'fixtures', 'conformance');
 const NAMES = readdirSync(DIR)

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../shared/scenario/parse';
-import { runScenarioSim } from '../../electron/scenario/run-sim';
+import { runScenarioSim } from '../../electron/run/run-scenario';
 import { FOREIGN_AWAIT, SimExecutor } from '../../electron/sim/sim-executor';
 import { DRIVER } from '../../electron/sim/virtual-clock';
 import { EventLog } from '../../electron/core/event-log';

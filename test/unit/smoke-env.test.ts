@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TASK_KINDS } from '../../shared/model';
-import { LIBRARY_DIR, libraryNames } from '../../electron/cli/load-scenario';
+import { libraryNames } from '../../electron/cli/load-scenario';
+import { LIBRARY_DIR } from '../../electron/scenario/library-dir';
 
 describe('environment', () => {
   it('lists the twelve task kinds in the seed order', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../electron/cli/main';
 import { Lab } from '../../electron/host/lab';
-import { runPageserverScenario } from '../../electron/pageserver/scenario-run';
+import { runPageserverScenario } from '../../electron/run/run-scenario';
 import { workLimitMessage } from '../../electron/core/work-limit';
 import { parseScenario } from '../../shared/scenario/parse';
 import { parseAnyScenario } from '../../shared/scenario/pageserver-parse';

@@ -17,7 +17,7 @@ import { loadScenario } from '../load-scenario';
 import { WorkerPools } from '../../pools/worker-pools';
 import { RUN_OPTION_SPEC, type RunOptions, readRunOptions } from '../run-options';
 import { painter } from '../timeline';
-import { writeFileAtomic } from '../write-file';
+import { writeFileAtomic } from '../../host/write-file';
 
 export async function conformCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { ...RUN_OPTION_SPEC, out: 'string' });

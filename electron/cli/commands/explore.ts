@@ -18,7 +18,7 @@ import { defaultSeed } from '../../explore/schedule-file';
 import { parseArgs } from '../args';
 import { UsageError, type CliIO } from '../io';
 import { loadScenario } from '../load-scenario';
-import { writeFileAtomic } from '../write-file';
+import { writeFileAtomic } from '../../host/write-file';
 
 const USAGE =
   'usage: taskmgr-lab explore FILE|NAME [--strategy random|pct|dfs] [--runs N] [--depth D] [--jitter F] [--max-preemptions K] [--jobs N] [--seed S] [--shard I/N] [--out DIR] [--property NAME] [--allow-lint RULE] [--json]';

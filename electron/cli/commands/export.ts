@@ -9,8 +9,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseJsonl } from '../../../shared/trace/jsonl';
-import { TASK_CATEGORY, toPerfetto, type PerfettoTrace } from '../../../shared/trace/perfetto';
-import { writeFileAtomic } from '../write-file';
+import { serializePerfetto, TASK_CATEGORY, toPerfetto } from '../../../shared/trace/perfetto';
+import { writeFileAtomic } from '../../host/write-file';
 
 export const EXPORT_USAGE = 'usage: taskmgr-lab export TRACE --perfetto OUT.json';
 
@@ -62,12 +62,6 @@ function reason(err: unknown): string {
     default:
       return err instanceof Error ? err.message : String(err);
   }
-}
-
-/** Chrome trace JSON with one trace event per line: valid JSON that diffs and greps well. */
-export function serializePerfetto(trace: PerfettoTrace): string {
-  const lines = trace.traceEvents.map((e) => JSON.stringify(e));
-  return `{"traceEvents":[\n${lines.join(',\n')}\n],"displayTimeUnit":${JSON.stringify(trace.displayTimeUnit)}}\n`;
 }
 
 export async function exportCommand(argv: string[], io: ExportIO): Promise<number> {

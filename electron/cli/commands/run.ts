@@ -22,7 +22,7 @@ import { checkScheduleFits, readScheduleFile, ScheduleMismatch } from '../../exp
 import type { Decider } from '../../sim/decisions';
 import { formatSummary } from '../summary-report';
 import { formatTimelineEvent } from '../timeline';
-import { writeFileAtomic } from '../write-file';
+import { writeFileAtomic } from '../../host/write-file';
 
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { ...RUN_OPTION_SPEC, trace: 'string', perfetto: 'string', verbose: 'flag', quiet: 'flag', schedule: 'string' });

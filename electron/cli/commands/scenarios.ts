@@ -10,7 +10,7 @@ import { parseArgs } from '../args';
 import type { CliIO } from '../io';
 import { libraryNames, loadScenario } from '../load-scenario';
 import { issuesOf } from '../../host/library';
-import { checkLibrary } from '../../pageserver/library-check';
+import { checkLibrary } from '../../run/library-check';
 import { painter } from '../timeline';
 
 export async function scenariosCommand(argv: string[], io: CliIO): Promise<number> {

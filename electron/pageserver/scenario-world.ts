@@ -1,77 +1,30 @@
 /**
- * Runs a pageserver scenario (`taskmgr-pageserver/1`) on the simulator: one
- * SimExecutor for the whole run, one Lab (disk, remote storage, the run's log), a
- * process started at tick 0 and restarted by `restart` steps. The steps are HTTP
- * requests, compute connections, signals, crashes, failpoints and fault injections;
- * the v1 steps act on the current process's task manager. Phases are narrated as
- * they begin; expectations are checked at their tick or at `end_at`, each an
- * `assertion` event. Deterministic for a given scenario and seed.
+ * The pageserver model as a run's world (electron/run/world.ts): one
+ * `PageserverLab` (disk, remote storage, the run's log), a process started at tick 0
+ * and restarted by `restart` steps or by the user. The steps are HTTP requests,
+ * compute connections, signals, crashes, failpoints and fault injections; the v1
+ * steps act on the current process's task manager. Phases are narrated as they
+ * begin; expectations are checked at their tick or at `end_at`, each an `assertion`
+ * event. The world knows nothing of the executors: the run assembly gives it a
+ * clock and a coordinator per process lifetime, on the simulator or on live pools.
  */
+import { join } from 'node:path';
+import type { PageserverAction } from '../../shared/protocol/lab';
 import type { PageserverScenario, PageserverStep } from '../../shared/scenario/pageserver-types';
 import type { Scenario, Step } from '../../shared/scenario/types';
-import type { TraceEvent } from '../../shared/trace/events';
-import { EventLog } from '../core/event-log';
-import type { Executor, ServiceResult, StartRequest } from '../core/executor';
-import { TaskManager } from '../core/task-manager';
-import { makeBodyResolver } from '../scenario/bodies';
+import { NoProcessError } from '../run/errors';
+import { stopMessage, type World } from '../run/world';
+import type { Workload } from '../scenario/bodies';
 import { performStep } from '../scenario/driver';
-import type { SimRunOptions } from '../scenario/run-sim';
-import { SimExecutor } from '../sim/sim-executor';
-import { DRIVER } from '../sim/virtual-clock';
-import type { FaultKind } from '../../shared/model';
 import { modelConfig, type Durations, type ModelConfig } from './config';
 import { checkExpectation, type ExpectationResult } from './expectations';
 import { requestLabel, type HttpRequest } from './http-api';
-import { PageserverLab, type LabHost } from './lab';
+import { PageserverLab } from './lab';
 import { seedWorld } from './world';
 import { PAGESERVER_WORKLOADS } from './workloads';
 
-export interface PageserverRunResult {
-  events: TraceEvent[];
-  /** The exit code of the last process, or null if it still ran at end_at. */
-  exitCode: number | null;
-  problems: string[];
-  manager: TaskManager;
-  assertions: ExpectationResult[];
-  lab: PageserverLab;
-}
-
-/**
- * The simulator as seen by one process: a process that exits or crashes ends its
- * tasks without stopping the run, because a restart may follow on the same clock.
- */
-class ProcessExecutor implements Executor {
-  constructor(private sim: SimExecutor) {}
-  start(task: StartRequest): void {
-    this.sim.start(task);
-  }
-  signal(id: number): void {
-    this.sim.signal(id);
-  }
-  inject(id: number, fault: FaultKind, message: string): void {
-    this.sim.inject(id, fault, message);
-  }
-  callDone(callerId: number, callId: number, result?: ServiceResult): void {
-    this.sim.callDone(callerId, callId, result);
-  }
-  kill(): void {
-    this.sim.killTasks();
-  }
-}
-
-export function simLabHost(exec: SimExecutor): LabHost {
-  return {
-    now: () => exec.now(),
-    at: (tick, fn) => void exec.clock.schedule(tick, DRIVER, fn),
-    jitter: (ticks, task, what) => exec.jittered(ticks, task, what),
-    newManager(log, labelSuffix) {
-      const manager = new TaskManager(log, { victimOrder: (v) => exec.victimOrder(v), labelSuffix });
-      manager.attach(new ProcessExecutor(exec));
-      exec.connect(manager, log);
-      return manager;
-    },
-  };
-}
+/** The module live workers load for the model's workloads. */
+export const WORKLOADS_MODULE = join(__dirname, 'workloads', 'module.ts');
 
 export function configOf(scn: PageserverScenario): ModelConfig {
   const ps = scn.pageserver;
@@ -202,23 +155,64 @@ export function checkRemaining(scn: PageserverScenario, lab: PageserverLab, asse
   });
 }
 
-export async function runPageserverScenario(scn: PageserverScenario, options: SimRunOptions = {}): Promise<PageserverRunResult> {
-  const exec = new SimExecutor(makeBodyResolver(scn.tasks, { ...PAGESERVER_WORKLOADS, ...options.workloads }), {
-    seed: options.seed ?? scn.seed,
-    policy: options.policy,
-    workers: { ...scn.pageserver.workers, ...options.workers },
-    drainCoordinator: true,
-    maxSteps: options.maxSteps,
-    decider: options.decider,
-  });
-  if (options.observer) exec.observer = options.observer;
-  const log = new EventLog(() => exec.now(), options.keepEvents ?? true);
-  if (options.onEvent) log.subscribe(options.onEvent);
-  log.emit({ ev: 'scenario', name: scn.name, tick_ms: options.tickMs ?? 10, mode: 'sim', seed: exec.seed, policy: exec.policy });
-  const lab = new PageserverLab(simLabHost(exec), configOf(scn), log);
-  const assertions = driveLab(scn, lab, () => exec.stop());
-  await exec.run();
-  checkRemaining(scn, lab, assertions);
-  const last = lab.last!;
-  return { events: log.events, exitCode: last.exitCode, problems: exec.problems, manager: last.manager, assertions, lab };
+
+/** A pageserver world: its Lab once open, and the expectations checked so far. */
+export interface PageserverWorld extends World {
+  readonly lab: PageserverLab;
+  readonly assertions: ExpectationResult[];
+}
+
+/** `workloads`: more named bodies over the model's own (tests add theirs). */
+export function pageserverWorld(scn: PageserverScenario, workloads?: Record<string, Workload>): PageserverWorld {
+  let lab: PageserverLab | null = null;
+  let assertions: ExpectationResult[] = [];
+  const opened = () => {
+    if (!lab) throw new Error('the pageserver world is not open yet');
+    return lab;
+  };
+  return {
+    needs: { workloads: workloads ? { ...PAGESERVER_WORKLOADS, ...workloads } : PAGESERVER_WORKLOADS, workloadsModule: WORKLOADS_MODULE, workers: scn.pageserver.workers, seed: scn.seed, drainCoordinator: true },
+    open(run, endRun) {
+      lab = new PageserverLab(run, configOf(scn), run.log);
+      assertions = driveLab(scn, lab, endRun);
+    },
+    get lab() {
+      return opened();
+    },
+    get assertions() {
+      return assertions;
+    },
+    manager() {
+      const ps = opened().current;
+      if (!ps) throw new NoProcessError();
+      return ps.manager;
+    },
+    get lastManager() {
+      return opened().last!.manager;
+    },
+    get exitCode() {
+      return opened().last?.exitCode ?? null;
+    },
+    stopMessage() {
+      // The expectations are not checked: the run did not get there.
+      const l = opened();
+      if (l.current) stopMessage(l.log, l.current.manager);
+      else {
+        l.log.emit({ ev: 'log', level: 'info', task: null, message: 'run stopped from the Lab' });
+        l.log.emit({ ev: 'end', registry: [], pending: [], stopped: true });
+      }
+    },
+    finish(stopped) {
+      if (!stopped && lab) checkRemaining(scn, lab, assertions);
+    },
+    restartProcess() {
+      const l = opened();
+      return !l.current && l.start() !== null;
+    },
+    pageserver(action: PageserverAction) {
+      const l = opened();
+      if (!l.current) throw new NoProcessError();
+      performPageserverStep(l, { ...action, at: 0 } as PageserverStep);
+    },
+  };
 }

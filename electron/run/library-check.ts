@@ -6,8 +6,7 @@
  */
 import { checkScenarioExpect } from '../../shared/scenario/expect-check';
 import type { AnyScenario } from '../../shared/scenario/pageserver-parse';
-import { runScenarioSim } from '../scenario/run-sim';
-import { runPageserverScenario } from './scenario-run';
+import { runPageserverScenario, runScenarioSim } from './run-scenario';
 
 export interface CheckResult {
   name: string;
