@@ -16,50 +16,18 @@ import { computed, markRaw, ref, shallowRef, triggerRef, watch } from 'vue';
 import { EventLog, scanParts, WorkerStartError } from '../model/event-log';
 import type { LabState } from '../model/lab-state';
 import { type FrameClock, Playback } from '../model/playback';
+import { ScanWorkerPool } from '../model/scan-worker-pool';
 
 export type LogSource = 'lab' | 'file';
 
-/**
- * Recording scanner workers (a file is read and tokenized off the page's thread).
- * One per part (see scanParts) is started and warmed up in the background when the
- * app starts, and reused: a cold worker runs its first second unoptimized.
- */
-const idleWorkers: Worker[] = [];
-const SCAN_PARTS = scanParts(typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1);
+/** Recording scanner workers, started and warmed when the app starts (see ScanWorkerPool). */
+const scanWorkers = new ScanWorkerPool(
+  () => new Worker(new URL('../model/scan-worker.ts', import.meta.url), { type: 'module', name: 'recording-scan' }),
+  scanParts(typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1),
+);
 
-function newScanWorker(): Worker {
-  return new Worker(new URL('../model/scan-worker.ts', import.meta.url), { type: 'module', name: 'recording-scan' });
-}
-
-export function prestartScanWorkers(count = SCAN_PARTS): void {
-  if (typeof Worker === 'undefined') return;
-  try {
-    for (let k = idleWorkers.length; k < count; k++) {
-      const w = newScanWorker();
-      // A worker that cannot load (a restrictive embedding) leaves the pool.
-      w.onerror = () => {
-        const i = idleWorkers.indexOf(w);
-        if (i >= 0) idleWorkers.splice(i, 1);
-        w.terminate();
-      };
-      w.postMessage({ type: 'warm' });
-      idleWorkers.push(w);
-    }
-  } catch {
-    // No workers here (a restrictive embedding): recordings are read in the page.
-  }
-}
-
-function takeScanWorker(): Worker {
-  return idleWorkers.shift() ?? newScanWorker();
-}
-
-/** A worker that finished its part goes back to the pool (a failed one is dropped). */
-function releaseScanWorker(w: Worker): void {
-  w.onmessage = null;
-  w.onerror = null;
-  if (idleWorkers.length < SCAN_PARTS) idleWorkers.push(w);
-  else w.terminate();
+export function prestartScanWorkers(): void {
+  if (typeof Worker !== 'undefined') scanWorkers.prestart();
 }
 
 export { PLAYBACK_SPEEDS } from '../model/playback';
@@ -225,7 +193,7 @@ export const useEventsStore = defineStore('events', () => {
     try {
       if (typeof Worker !== 'undefined') {
         try {
-          r = await l.appendFileInWorkers(blob, takeScanWorker, releaseScanWorker, SCAN_PARTS, progress);
+          r = await l.appendFileInWorkers(blob, scanWorkers.take, scanWorkers.release, scanWorkers.size, progress);
         } catch (err) {
           if (!(err instanceof WorkerStartError)) throw err;
           l = markRaw(new EventLog());
