@@ -11,7 +11,7 @@ import { libraryNames, loadScenario } from '../electron/cli/load-scenario';
 import { type ExploreSpec, ScheduleRunner } from '../electron/explore/engine';
 import { explore } from '../electron/explore/explore';
 import { defaultSeed } from '../electron/explore/schedule-file';
-import { runScenarioSim } from '../electron/scenario/run-sim';
+import { runScenarioSim } from '../electron/run/run-scenario';
 import type { Samples } from './figures';
 import { build, many } from './sim';
 
