@@ -12,7 +12,7 @@
  * order they came. Errors go back as data (`{ ok: false, error }`), never thrown.
  */
 import { serializePerfetto, toPerfetto } from '../../shared/trace/perfetto';
-import { formatEvent, parseJsonl } from '../../shared/trace/jsonl';
+import { formatEvent, parseRecording } from '../../shared/trace/jsonl';
 import type { TraceEvent } from '../../shared/trace/events';
 import {
   type LabApi,
@@ -299,9 +299,9 @@ export class Lab implements LabApi {
     },
     recording: () => ({ filename: this.downloadName('.jsonl'), text: this.events().map((e) => `${formatEvent(e)}\n`).join('') }),
     openRecording: async (req) => {
-      let parsed: ReturnType<typeof parseJsonl>;
+      let parsed: ReturnType<typeof parseRecording>;
       try {
-        parsed = parseJsonl(req.text, { tolerateTruncatedTail: true });
+        parsed = parseRecording(req.text);
       } catch (err) {
         throw new LabError(`${req.filename}: ${(err as Error).message}`);
       }

@@ -9,6 +9,7 @@
  * to its last whole line when asked to.
  */
 import type { TraceEvent } from './events';
+import { isEventName } from './wording';
 
 /** What formatEvent writes: a typed event, or any object with `ev` (`t` is the time in ticks). */
 export type FormattableEvent =
@@ -169,4 +170,30 @@ export function parseJsonl(text: string, opts: ParseJsonlOptions = {}): ParsedJs
     events.push(parseLine(raw, i + 1));
   }
   return { events, truncated };
+}
+
+/**
+ * Reads a recording of ours (what `export`, the Lab and the app open): like
+ * `parseJsonl` with a cut-off last line dropped, but a file whose first line is not
+ * one of our events is not a recording at all (a text file, some other JSON lines,
+ * an empty file), and throws an Error that says so, rather than opening as an
+ * empty replay. The message starts with "not a TaskMgr Lab recording".
+ */
+export function parseRecording(text: string): ParsedJsonl {
+  const start = text.search(/\S/);
+  if (start < 0) throw new Error('not a TaskMgr Lab recording: the file is empty');
+  const end = text.indexOf('\n', start);
+  const first = text.slice(start, end < 0 ? undefined : end).trim();
+  let value: unknown;
+  try {
+    value = JSON.parse(first);
+  } catch {
+    value = undefined;
+  }
+  const ev = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { ev?: unknown }).ev : undefined;
+  if (typeof ev !== 'string' || !isEventName(ev)) {
+    const line = text.slice(0, start).split('\n').length;
+    throw new Error(`not a TaskMgr Lab recording: line ${line} is not an event of ours (a recording is JSON lines, each with an "ev" such as "scenario" or "spawn")`);
+  }
+  return parseJsonl(text, { tolerateTruncatedTail: true });
 }

@@ -77,6 +77,11 @@ function levelField(v: unknown): LogLevel | null {
 
 const isKnown = (ev: string): ev is EventName => Object.prototype.hasOwnProperty.call(LEVEL, ev);
 
+/** Is `ev` an event type the Lab writes? (How a recording of ours is told from other JSON lines.) */
+export function isEventName(ev: string): ev is EventName {
+  return isKnown(ev);
+}
+
 /** The level of an event of type `ev`; a type newer than this build keeps its own `level`, or is info. */
 export function eventLevel(ev: string, f: LevelFields): LogLevel {
   if (!isKnown(ev)) return levelField(f.level) ?? 'info';

@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { check, diff, summarize } from '../../../shared/trace/summary';
-import { formatEvent, parseJsonl } from '../../../shared/trace/jsonl';
+import { formatEvent, parseRecording } from '../../../shared/trace/jsonl';
 import { parseArgs } from '../args';
 import { execute } from '../execute';
 import { UsageError, type CliIO } from '../io';
@@ -61,7 +61,7 @@ export async function conformCommand(argv: string[], io: CliIO): Promise<number>
 async function conformOne(dir: string, name: string, opts: RunOptions, out: unknown): Promise<string[]> {
   try {
     const { scenario } = loadScenario(join(dir, `${name}.json`));
-    const expected = parseJsonl(readFileSync(join(dir, `${name}.expected.jsonl`), 'utf8')).events;
+    const expected = parseRecording(readFileSync(join(dir, `${name}.expected.jsonl`), 'utf8')).events;
     const result = await execute(scenario, opts);
     const actual = result.events.map((e, i) => ({ ...e, line: i + 1 }));
     if (typeof out === 'string') {

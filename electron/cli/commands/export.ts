@@ -8,7 +8,7 @@
  * that cannot be written. Every failure is one line on stderr.
  */
 import { readFile } from 'node:fs/promises';
-import { parseJsonl } from '../../../shared/trace/jsonl';
+import { parseRecording } from '../../../shared/trace/jsonl';
 import { serializePerfetto, TASK_CATEGORY, toPerfetto } from '../../../shared/trace/perfetto';
 import { writeFileAtomic } from '../../host/write-file';
 
@@ -82,9 +82,9 @@ export async function exportCommand(argv: string[], io: ExportIO): Promise<numbe
     io.err(`${PREFIX}: cannot read ${args.trace}: ${reason(err)}`);
     return 2;
   }
-  let parsed: ReturnType<typeof parseJsonl>;
+  let parsed: ReturnType<typeof parseRecording>;
   try {
-    parsed = parseJsonl(text, { tolerateTruncatedTail: true });
+    parsed = parseRecording(text);
   } catch (err) {
     io.err(`${PREFIX}: ${args.trace}: ${err instanceof Error ? err.message : String(err)}`);
     return 2;

@@ -205,6 +205,8 @@ export const useEventsStore = defineStore('events', () => {
     } finally {
       opening.value = null;
     }
+    // A file with no event of ours is not a recording: the log shown is kept.
+    if (l.length === 0) throw new Error('not a TaskMgr Lab recording: no event of ours in it');
     stopPlayback();
     log.value = l;
     length.value = l.length;

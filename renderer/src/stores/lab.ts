@@ -54,7 +54,8 @@ export const useLabStore = defineStore('lab', () => {
     } catch (err) {
       r = { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
-    if (!r.ok && !quiet) notify('error', `${req.type}: ${r.error}`);
+    // The Lab's own words: a request's internal name means nothing to the user.
+    if (!r.ok && !quiet) notify('error', r.error);
     return r;
   }
 
@@ -203,9 +204,10 @@ export const useLabStore = defineStore('lab', () => {
     const events = useEventsStore();
     if (file.size <= LOCAL_PARSE_BYTES && transport.value !== 'offline') {
       const text = await file.text();
-      events.reset([], 'lab');
+      // The log shown is kept until the Lab has taken the file as a recording.
       const r = await call({ type: 'openRecording', text, filename });
       if (!r.ok) return false;
+      events.reset([], 'lab');
       if (r.value.truncated) notify('info', `${filename}: the last line was cut off and was dropped`);
       await catchUp(0, true);
       return true;
