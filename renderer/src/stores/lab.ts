@@ -3,10 +3,8 @@
  * renderer sends. Results are data (`{ ok, value | error }`): a failed command becomes
  * a notice, never an exception in a view.
  *
- * It also keeps the events store in step with the Lab's log: pushes are appended in
- * order; a gap (a missed push, a reconnect) is filled with an `events` request from
- * the last index held; a status that reports fewer events than held means the Lab
- * started a new log, which is then fetched from 0.
+ * It also hands the Lab's pushes to the log sync (../model/log-sync.ts), which keeps
+ * the events store in step with the Lab's log (gaps, catch-up, a new log).
  */
 import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
@@ -14,6 +12,7 @@ import type { LabApi, LabPush, LabRequest, PageserverAction, LabRequestType, Lab
 import type { TaskKind } from '../../../shared/model/task-kind';
 import type { LabTransport } from '../api/pick-lab';
 import type { ConnectionState } from '../api/ws-lab';
+import { LogSync, type SyncedLog } from '../model/log-sync';
 import { useEventsStore } from './events';
 import { useExploreStore } from './explore';
 
@@ -33,7 +32,6 @@ export const useLabStore = defineStore('lab', () => {
   const status = ref<LabStatus | null>(null);
   const notices = ref<Notice[]>([]);
   let noticeId = 0;
-  let catchingUp = false;
   let unsubscribe: (() => void) | null = null;
 
   function notify(level: Notice['level'], text: string): void {
@@ -59,37 +57,33 @@ export const useLabStore = defineStore('lab', () => {
     return r;
   }
 
-  /**
-   * Fetches the Lab's log from `from` (0 with reset: a new log). The Lab answers in
-   * slices (at most 200k events each): ask again until an answer comes back empty.
-   */
-  async function catchUp(from: number, reset: boolean): Promise<void> {
-    if (catchingUp) return;
-    catchingUp = true;
-    try {
-      const events = useEventsStore();
-      let next = from;
-      let first = true;
-      for (;;) {
-        const r = await call({ type: 'events', from: next }, true);
-        if (!r.ok) return;
-        if (events.source !== 'lab') {
-          events.labBehind = true;
-          return;
-        }
-        const batch = r.value.events;
-        if (first && reset) events.reset(batch);
-        else if (batch.length > 0 && !events.appendFromLab(r.value.from, batch)) return;
-        first = false;
-        if (batch.length === 0) return;
-        next = r.value.from + batch.length;
-      }
-    } finally {
-      catchingUp = false;
-    }
+  /** Keeps the events store in step with the Lab's log (see LogSync). */
+  let sync: LogSync | null = null;
+  function logSync(): LogSync {
+    if (sync !== null) return sync;
+    const events = useEventsStore();
+    const log: SyncedLog = {
+      get source() {
+        return events.source;
+      },
+      get length() {
+        return events.length;
+      },
+      reset: (batch) => events.reset(batch),
+      appendFromLab: (from, batch) => events.appendFromLab(from, batch),
+      markBehind: () => (events.labBehind = true),
+    };
+    sync = new LogSync(log, async (from) => {
+      const r = await call({ type: 'events', from }, true);
+      return r.ok ? r.value : null;
+    });
+    return sync;
   }
 
-  let behindTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Fetches the Lab's log from `from` (0 with reset: a new log). */
+  function catchUp(from: number, reset: boolean): Promise<void> {
+    return logSync().catchUp(from, reset);
+  }
 
   function onPush(push: LabPush): void {
     const events = useEventsStore();
@@ -97,17 +91,7 @@ export const useLabStore = defineStore('lab', () => {
       status.value = push.status;
       events.setRunning(push.status.running && (push.status.mode === 'sim' || push.status.mode === 'live'));
       events.labReplay = push.status.mode === 'replay';
-      if (events.source !== 'lab') return;
-      if (push.status.events < events.length) {
-        void catchUp(0, true);
-      } else if (push.status.events > events.length && behindTimer === null) {
-        // Pushes may still be on their way: look again shortly before fetching.
-        const held = events.length;
-        behindTimer = setTimeout(() => {
-          behindTimer = null;
-          if (events.source === 'lab' && events.length === held && (status.value?.events ?? 0) > held) void catchUp(held, false);
-        }, 400);
-      }
+      logSync().onStatus(push.status.events);
       return;
     }
     if (push.type === 'explore') {
@@ -115,17 +99,7 @@ export const useLabStore = defineStore('lab', () => {
       return;
     }
     if (push.type !== 'events' || !Array.isArray(push.events)) return;
-    if (catchingUp) return; // the catch-up answer holds these events
-    if (events.source !== 'lab') {
-      events.labBehind = true;
-      return;
-    }
-    if (push.reset) {
-      if (push.from === 0) events.reset(push.events);
-      else void catchUp(0, true);
-      return;
-    }
-    if (!events.appendFromLab(push.from, push.events)) void catchUp(events.length, false);
+    logSync().onEvents(push);
   }
 
   /** Connects the store to a Lab API and loads its current log. */
