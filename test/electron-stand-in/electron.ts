@@ -289,6 +289,9 @@ class StandInUtilityProcess extends EventEmitter {
       serialization: 'advanced', // structured clone, as Mojo's messages are
     });
     this.child.on('message', (m) => this.emit('message', m));
+    // A send that races the child's exit fails asynchronously with EPIPE; Electron's
+    // utilityProcess drops such a message, and its 'exit' event follows.
+    this.child.on('error', () => {});
     this.child.on('exit', (code, signal) => {
       // Electron reports only a code; a killed process reports a non-zero one.
       this.exitCode = code ?? (signal ? 1 : 0);
@@ -301,7 +304,9 @@ class StandInUtilityProcess extends EventEmitter {
   }
   postMessage(message: unknown): void {
     if (!this.child.connected) throw new Error('the utility process is gone');
-    this.child.send(message as object);
+    this.child.send(message as object, () => {
+      // An error here is the EPIPE of a child that exited meanwhile (see above).
+    });
   }
   kill(): boolean {
     return this.child.kill('SIGTERM');

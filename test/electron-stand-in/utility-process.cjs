@@ -8,7 +8,8 @@ const { EventEmitter } = require('node:events');
 
 const port = new EventEmitter();
 port.postMessage = (message) => {
-  if (process.connected) process.send(message);
+  // A parent that went away meanwhile fails the send with EPIPE; 'disconnect' ends us.
+  if (process.connected) process.send(message, () => {});
 };
 process.on('message', (data) => port.emit('message', { data }));
 process.on('disconnect', () => process.exit(0));
