@@ -36,12 +36,14 @@ async function measureUiGroup(): Promise<Samples> {
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'ignore' });
   }
   // Loaded at run time: its page code is typechecked with the DOM library (test/e2e/tsconfig.json), not here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
   const { measureUi } = require(join(ROOT, 'test', 'e2e', 'bench-ui.ts')) as { measureUi: () => Promise<Samples> };
   return measureUi();
 }
 
 /** The ui group's descriptions, without loading playwright (the parent process only needs the words). */
 function uiAbout(): Record<string, string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
   return (require(join(ROOT, 'test', 'e2e', 'bench-ui.ts')) as { UI_ABOUT: Record<string, string> }).UI_ABOUT;
 }
 

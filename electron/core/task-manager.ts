@@ -362,7 +362,7 @@ export class TaskManager implements TaskHost, CallHost {
   shutdownPageserver(code: number, cause: TaskRecord | null = null): void {
     if (this.isExited) return;
     this.log.emit({ ev: 'process_shutdown', code, cause: cause?.label ?? null });
-    const manager = this;
+    const exited = () => this.isExited;
     const host: SequenceHost = {
       shutdownTasks: (label, kind: TaskKind | null, caller, done) => {
         this.shutdownTasks(label, { kind, tenant: null, timeline: null }, caller, done);
@@ -373,7 +373,7 @@ export class TaskManager implements TaskHost, CallHost {
         this.processExit(c);
       },
       get isExited() {
-        return manager.isExited;
+        return exited();
       },
     };
     runShutdownSequence(host, code, cause);

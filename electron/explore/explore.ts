@@ -135,7 +135,6 @@ export async function explore(spec: ExploreSpec, options: ExploreRunOptions): Pr
   };
 
   const firstBatch = { seen: false, at: 0, done: 0 };
-  let runsEnded = 0;
   await runner.init();
   if (options.jobs <= 0) {
     if (spec.strategy === 'dfs') {
@@ -157,7 +156,7 @@ export async function explore(spec: ExploreSpec, options: ExploreRunOptions): Pr
     });
   }
 
-  runsEnded = Date.now();
+  const runsEnded = Date.now();
   const cancelled = aborted();
   const finished: FailureGroup[] = [];
   if (!cancelled && groups.list().length) {

@@ -26,6 +26,7 @@ const workloadModules = new Map<string, Record<string, Workload>>();
 function loadWorkloads(path: string): Record<string, Workload> {
   let found = workloadModules.get(path);
   if (!found) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the workloads module is named at run time
     const mod = require(path) as { workloads?: Record<string, Workload> };
     if (!mod.workloads || typeof mod.workloads !== 'object') throw new Error('the module exports no `workloads`');
     found = mod.workloads;

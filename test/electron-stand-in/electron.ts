@@ -28,8 +28,6 @@ import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-type Listener = (...args: unknown[]) => void;
-
 /** What the test sees of everything main did. */
 export const record = {
   privilegedSchemes: [] as unknown[],

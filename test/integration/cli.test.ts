@@ -4,7 +4,7 @@
  * reference compare.mjs accepts, and the bin working straight from the sources.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,8 +36,8 @@ describe('taskmgr-lab conform', () => {
     const dir = mkdtempSync(join(tmpdir(), 'conform-'));
     const scn = readFileSync(join(CONFORMANCE, 'outcomes.json'), 'utf8');
     const expected = readFileSync(join(CONFORMANCE, 'outcomes.expected.jsonl'), 'utf8').replace('"outcome":"panic"', '"outcome":"ok"');
-    require('node:fs').writeFileSync(join(dir, 'outcomes.json'), scn);
-    require('node:fs').writeFileSync(join(dir, 'outcomes.expected.jsonl'), expected);
+    writeFileSync(join(dir, 'outcomes.json'), scn);
+    writeFileSync(join(dir, 'outcomes.expected.jsonl'), expected);
     const r = await cli('conform', dir);
     expect(r.code).toBe(1);
     expect(r.out.join('\n')).toMatch(/outcomes: differs\n {2}task \w+: outcome: expected "ok", actual "panic"/);

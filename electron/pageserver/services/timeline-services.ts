@@ -136,7 +136,7 @@ export function registerTimelineServices(ps: Pageserver): void {
    * `select! { spawn_blocking(calculate_logical_size), timeline state watcher }`: the
    * blocking computation is not cancelled when the state branch wins; it runs on.
    */
-  ps.register('pageserver.size.calculate', ({ tl }: { tl: number }, caller) => {
+  ps.register('pageserver.size.calculate', ({ tl }: { tl: number }) => {
     const t = timelineObj(ps, tl);
     let returned = false;
     const computation = (async () => {

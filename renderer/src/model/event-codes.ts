@@ -118,7 +118,7 @@ function compile(which: 'a' | 'b'): CompiledColumn {
   const out: CompiledColumn = { kind: new Uint8Array(ENTRIES.length), field: [], words: [] };
   ENTRIES.forEach(([, entry], code) => {
     const c = entry[which] as Column<Record<string, unknown>> | undefined;
-    let kind = COL_NONE;
+    let kind: number;
     let field: string | null = null;
     let words: readonly string[] | null = null;
     if (c === undefined) kind = COL_NONE;

@@ -27,8 +27,6 @@ export interface Lane {
   freeAt: number[];
 }
 
-type Fields = Record<string, unknown>;
-
 function runtimeOrder(runtime: string): number {
   const i = (RUNTIME_NAMES as readonly string[]).indexOf(runtime);
   return i < 0 ? RUNTIME_NAMES.length : i;
