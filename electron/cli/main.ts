@@ -6,6 +6,7 @@
 import { conformCommand } from './commands/conform';
 import { exploreCommand } from './commands/explore';
 import { exportCommand } from './commands/export';
+import { lessonCommand, lessonsCommand } from './commands/lessons';
 import { runCommand } from './commands/run';
 import { scenariosCommand } from './commands/scenarios';
 import { serveCommand } from './commands/serve';
@@ -27,6 +28,8 @@ usage:
   taskmgr-lab export TRACE --perfetto OUT.json
   taskmgr-lab serve [--port N] [--no-open]   the Lab in a browser (127.0.0.1, per-run token)
   taskmgr-lab scenarios [--json] [--check]   list the built-in scenarios (catalog ids, Neon issues); --check runs them all and checks their outcome
+  taskmgr-lab lessons [--check] [FILE...]   the course (what each lesson teaches); --check runs every lesson headless
+  taskmgr-lab lesson NAME|FILE [--save-schedule S.json]   one lesson step by step (docs/lessons.md)
   taskmgr-lab demo [--mode sim|live]    run the built-in demo (a pageserver with two tenants) in the terminal
   taskmgr-lab help
 
@@ -42,6 +45,8 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   scenarios: scenariosCommand,
   serve: serveCommand,
+  lessons: lessonsCommand,
+  lesson: lessonCommand,
   demo: (argv, io) => runCommand([DEMO_SCENARIO, ...argv], io),
 };
 
