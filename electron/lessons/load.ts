@@ -2,15 +2,20 @@
  * Finds and parses lessons on disk: the built-in course (./library, in order of
  * their file names) or a lesson file a teacher wrote. A lesson names a scenario
  * of the built-in library or embeds one. A malformed lesson is one line with the
- * file and the JSON path (a ScenarioFileError: exit code 2 in the CLI).
+ * file and the JSON path (a LessonFileError: exit code 2 in the CLI).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { type Lesson, parseLesson } from '../../shared/lesson/lesson';
 import { readScenarioText } from '../../shared/scenario/read-text';
 import { ScenarioError } from '../../shared/scenario/values';
-import { UsageError } from '../cli/io';
-import { LIBRARY_DIR, ScenarioFileError } from '../cli/load-scenario';
+import { LIBRARY_DIR } from '../scenario/library-dir';
+
+/** A lesson file that cannot be read or is malformed: one line with the file and the JSON path. */
+export class LessonFileError extends Error {}
+
+/** No file and no built-in lesson of that name. */
+export class NoSuchLesson extends Error {}
 
 export const LESSONS_DIR = join(__dirname, 'library');
 
@@ -33,13 +38,13 @@ export function loadLessonFile(path: string): Lesson {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ScenarioFileError(`${path}: ${(err as Error).message}`);
+    throw new LessonFileError(`${path}: ${(err as Error).message}`);
   }
   const ext = extname(path).toLowerCase();
   try {
     return parseLesson(text, resolveScenario, { format: ext === '.json' ? 'json' : ext === '.yaml' || ext === '.yml' ? 'yaml' : 'auto' });
   } catch (err) {
-    if (err instanceof ScenarioError) throw new ScenarioFileError(`${path}: ${err.message}`);
+    if (err instanceof ScenarioError) throw new LessonFileError(`${path}: ${err.message}`);
     throw err;
   }
 }
@@ -52,5 +57,5 @@ export function findLesson(ref: string): { lesson: Lesson; path: string } {
     const file = basename(path).replace(/\.(ya?ml|json)$/, '');
     if (lesson.name === ref || file === ref || file.replace(/^\d+-/, '') === ref) return { lesson, path };
   }
-  throw new UsageError(`${ref}: no such file, and no built-in lesson of that name (see: taskmgr-lab lessons)`);
+  throw new NoSuchLesson(`${ref}: no such file, and no built-in lesson of that name (see: taskmgr-lab lessons)`);
 }

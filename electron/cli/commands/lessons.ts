@@ -15,10 +15,26 @@ import type { ScenarioExpectation } from '../../../shared/scenario/expect';
 import { checkScenarioExpect } from '../../../shared/scenario/expect-check';
 import { describeEvent } from '../../../shared/trace/wording';
 import { checkLesson, eventsUntil, lessonSchedule, runLessonScenario, runSolution } from '../../lessons/engine';
-import { findLesson, lessonFiles, loadLessonFile } from '../../lessons/load';
+import type { Lesson as LessonT } from '../../../shared/lesson/lesson';
+import { findLesson as find, LessonFileError, lessonFiles, loadLessonFile as load, NoSuchLesson } from '../../lessons/load';
+import { ScenarioFileError } from '../load-scenario';
 import { parseArgs } from '../args';
 import { type CliIO, UsageError } from '../io';
 import { painter } from '../timeline';
+
+/** The loaders' errors as the CLI's: a malformed lesson exits 2 like a malformed scenario. */
+function cliErrors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof LessonFileError) throw new ScenarioFileError(err.message);
+    if (err instanceof NoSuchLesson) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+const loadLessonFile = (path: string): LessonT => cliErrors(() => load(path));
+const findLesson = (ref: string): { lesson: LessonT; path: string } => cliErrors(() => find(ref));
 
 export async function lessonsCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { check: 'flag' });
