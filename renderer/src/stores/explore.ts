@@ -79,13 +79,14 @@ export const useExploreStore = defineStore('explore', () => {
     return o;
   }
 
-  /** A progress push from the backend (lab.ts routes `explore` pushes here). */
+  /** A progress push from the backend, heard through the Lab store from creation on. */
   function onProgress(p: ExploreProgress): void {
     if (id.value !== null && p.id !== id.value) return;
     id.value = p.id;
     progress.value = markRaw(p);
     pushes.value++;
   }
+  useLabStore().onExploreProgress(onProgress);
 
   async function start(): Promise<boolean> {
     const src = source();

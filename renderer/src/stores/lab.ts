@@ -14,7 +14,6 @@ import type { LabTransport } from '../api/pick-lab';
 import type { ConnectionState } from '../api/ws-lab';
 import { LogSync, type SyncedLog } from '../model/log-sync';
 import { useEventsStore } from './events';
-import { useExploreStore } from './explore';
 
 export interface Notice {
   id: number;
@@ -85,6 +84,14 @@ export const useLabStore = defineStore('lab', () => {
     return logSync().catchUp(from, reset);
   }
 
+  type ExplorePush = Extract<LabPush, { type: 'explore' }>;
+  const exploreListeners = new Set<(progress: ExplorePush['progress']) => void>();
+  /** Hears the explorer's progress pushes until the returned function is called. */
+  function onExploreProgress(listener: (progress: ExplorePush['progress']) => void): () => void {
+    exploreListeners.add(listener);
+    return () => exploreListeners.delete(listener);
+  }
+
   function onPush(push: LabPush): void {
     const events = useEventsStore();
     if (push.type === 'status') {
@@ -95,7 +102,9 @@ export const useLabStore = defineStore('lab', () => {
       return;
     }
     if (push.type === 'explore') {
-      useExploreStore().onProgress(push.progress);
+      // The Explore store subscribes when it is created (it starts every exploration),
+      // so the Lab store need not know it: no import cycle between the two.
+      for (const listener of exploreListeners) listener(push.progress);
       return;
     }
     if (push.type !== 'events' || !Array.isArray(push.events)) return;
@@ -197,6 +206,7 @@ export const useLabStore = defineStore('lab', () => {
   }
 
   return {
+    onExploreProgress,
     api,
     transport,
     connection,
