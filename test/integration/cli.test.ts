@@ -115,6 +115,28 @@ describe('taskmgr-lab scenarios', () => {
 });
 
 describe('the bin', () => {
+  it('leaves a killed run\'s trace as OUT.part, flushed within a second, which export opens up to its last whole line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'killed-'));
+    const scn = join(dir, 'poll.json');
+    require('node:fs').writeFileSync(scn, JSON.stringify({ format: 'taskmgr-scenario/1', name: 'poll', tasks: { p: { runtime: 'background', kind: 'Compaction', body: [{ op: 'poll_shutdown', every: 1e-9 }] } }, steps: [{ at: 0, do: 'spawn', task: 'p' }], end_at: 60 }));
+    const trace = join(dir, 'out.jsonl');
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'taskmgr-lab.cjs'), 'run', scn, '--quiet', '--trace', trace, '--max-steps', '100000000'], { stdio: 'ignore' });
+    const { existsSync, statSync } = require('node:fs') as typeof import('node:fs');
+    const deadline = Date.now() + 60_000;
+    while (!(existsSync(`${trace}.part`) && statSync(`${trace}.part`).size > 10_000)) {
+      if (Date.now() > deadline) throw new Error('no flushed trace after 60 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(existsSync(trace)).toBe(false);
+    const out: string[] = [];
+    const code = await main(['export', `${trace}.part`, '--perfetto', join(dir, 'p.json')], { out: (l) => out.push(l), err: () => {}, color: false });
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/^wrote .*p\.json \(\d+ events, 1 tasks\)$/);
+  });
+
+
   it('exits quietly when the reader of its output goes away (run demo | head -1), and still writes its trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'epipe-'));
     const trace = join(dir, 'demo.jsonl');

@@ -8,7 +8,6 @@
  * exit 1 if an expectation fails. `--schedule` replays an explorer's schedule file
  * (docs/explorer.md) exactly; one made for another scenario is refused (exit 2).
  */
-import { formatEvent } from '../../../shared/trace/jsonl';
 import { toPerfetto } from '../../../shared/trace/perfetto';
 import { parseArgs } from '../args';
 import { execute } from '../execute';
@@ -23,6 +22,7 @@ import type { Decider } from '../../sim/decisions';
 import { formatSummary } from '../summary-report';
 import { formatTimelineEvent } from '../timeline';
 import { writeFileAtomic } from '../../host/write-file';
+import { TraceFileWriter } from '../../host/trace-file';
 
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { ...RUN_OPTION_SPEC, trace: 'string', perfetto: 'string', verbose: 'flag', quiet: 'flag', schedule: 'string' });
@@ -36,7 +36,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const pageserver = scenario.format === 'taskmgr-pageserver/1';
   if (!quiet && pageserver && scenario.title) io.out(`${scenario.title}${scenario.catalog.length ? ` (${scenario.catalog.join(', ')})` : ''}${scenario.issues.length ? `, issues ${scenario.issues.map((n) => `#${n}`).join(' ')}` : ''}`);
   if (!quiet && scenario.description) io.out(scenario.description);
+  // The trace is written as the run goes (append-only, flushed at least every second,
+  // synced and renamed at the end), so that a killed run leaves OUT.jsonl.part.
+  const trace = typeof args.options.trace === 'string' ? openTrace(args.options.trace) : null;
   const onEvent = (e: TraceEvent): void => {
+    trace?.append(e);
     // Narration is printed even with --quiet: it is what the scenario explains.
     if (quiet && e.ev !== 'narration') return;
     if (e.ev === 'assertion') return; // printed together at the end
@@ -51,15 +55,29 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     io.out(`expected outcome: ${result.assertions.length - failed} of ${result.assertions.length} hold`);
     for (const a of result.assertions) io.out(`  ${a.ok ? 'ok    ' : 'FAILED'} ${a.description}${a.detail ? `: found ${a.detail}` : ''}`);
   }
-  if (typeof args.options.trace === 'string') {
-    writeFileAtomic(args.options.trace, result.events.map(formatEvent).join('\n') + '\n');
-    if (!quiet) io.out(`trace written to ${args.options.trace} (${result.events.length} events)`);
+  if (trace) {
+    try {
+      trace.finish();
+    } catch (err) {
+      io.err(`taskmgr-lab run: cannot write ${trace.path}: ${(err as Error).message}`);
+      return 2;
+    }
+    if (!quiet) io.out(`trace written to ${trace.path} (${result.events.length} events)`);
   }
   if (typeof args.options.perfetto === 'string') {
     writeFileAtomic(args.options.perfetto, JSON.stringify(toPerfetto(result.events)));
     if (!quiet) io.out(`Perfetto trace written to ${args.options.perfetto}`);
   }
   return result.problems.length || failed ? 1 : 0;
+}
+
+/** The trace file, or one usage line when it cannot be created. */
+function openTrace(path: string): TraceFileWriter {
+  try {
+    return new TraceFileWriter(path);
+  } catch (err) {
+    throw new UsageError(`--trace: cannot write ${path}: ${(err as Error).message}`);
+  }
 }
 
 /** The decider that replays a schedule file; a file made for another scenario is a usage error. */
