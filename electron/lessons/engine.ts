@@ -35,9 +35,9 @@ export function runLessonScenario(lesson: Lesson): Promise<LessonRun> {
   return run(lesson.scenario);
 }
 
-/** The events a `run` step shows: up to its tick, or up to and including its event (null: never happens). */
+/** The events a `run` step shows: those before its tick begins, or up to and including its event (null: never happens). */
 export function eventsUntil(events: readonly TraceEvent[], until: RunUntil): TraceEvent[] | null {
-  if ('until_tick' in until) return events.filter((e) => e.t <= until.until_tick);
+  if ('until_tick' in until) return events.filter((e) => e.t < until.until_tick);
   const { ev, task } = until.until_event;
   const i = events.findIndex((e) => e.ev === ev && (task === undefined || ('task' in e && e.task === task)));
   return i < 0 ? null : events.slice(0, i + 1);

@@ -75,7 +75,14 @@ export async function lessonCommand(argv: string[], io: CliIO): Promise<number> 
 }
 
 async function walk(lesson: Lesson, io: CliIO, rl: Interface | null, save: string | null): Promise<number> {
-  const ask = (q: string): Promise<string> => (rl ? new Promise((res) => rl.question(q, res)) : Promise.resolve(''));
+  // Lines are read through one iterator, so that lines typed ahead are kept, not dropped.
+  const lines = rl ? rl[Symbol.asyncIterator]() : null;
+  const ask = async (q: string): Promise<string> => {
+    if (!lines) return '';
+    process.stdout.write(q);
+    const r = await lines.next();
+    return r.done ? '' : String(r.value);
+  };
   const base = await runLessonScenario(lesson);
   io.out(`# ${lesson.title}\n${lesson.teaches}\n(scenario: ${lesson.scenario.name} — ${lesson.scenario.description})`);
   let shown = 0;
