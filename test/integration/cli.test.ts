@@ -4,7 +4,7 @@
  * reference compare.mjs accepts, and the bin working straight from the sources.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -118,10 +118,9 @@ describe('the bin', () => {
   it('leaves a killed run\'s trace as OUT.part, flushed within a second, which export opens up to its last whole line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'killed-'));
     const scn = join(dir, 'poll.json');
-    require('node:fs').writeFileSync(scn, JSON.stringify({ format: 'taskmgr-scenario/1', name: 'poll', tasks: { p: { runtime: 'background', kind: 'Compaction', body: [{ op: 'poll_shutdown', every: 1e-9 }] } }, steps: [{ at: 0, do: 'spawn', task: 'p' }], end_at: 60 }));
+    writeFileSync(scn, JSON.stringify({ format: 'taskmgr-scenario/1', name: 'poll', tasks: { p: { runtime: 'background', kind: 'Compaction', body: [{ op: 'poll_shutdown', every: 1e-9 }] } }, steps: [{ at: 0, do: 'spawn', task: 'p' }], end_at: 60 }));
     const trace = join(dir, 'out.jsonl');
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'taskmgr-lab.cjs'), 'run', scn, '--quiet', '--trace', trace, '--max-steps', '100000000'], { stdio: 'ignore' });
-    const { existsSync, statSync } = require('node:fs') as typeof import('node:fs');
     const deadline = Date.now() + 60_000;
     while (!(existsSync(`${trace}.part`) && statSync(`${trace}.part`).size > 10_000)) {
       if (Date.now() > deadline) throw new Error('no flushed trace after 60 s');
