@@ -23,9 +23,12 @@
  * A body that awaits anything else (a real timer, I/O, a foreign promise) would
  * make the run depend on the wall clock: it is detected when the round cannot
  * settle and the task fails at once with an error that names it.
+ *
+ * A fiber (a task as the simulator keeps it) and the rules of how its wait ends (a
+ * timer, a signal, a fault, a returned call) are in ./fiber.ts.
  */
 import { RUNTIME_NAMES, type FaultKind, type RuntimeName, type ShutdownFilter } from '../../shared/model';
-import { InjectedFault, TaskError } from '../core/errors';
+import { TaskError } from '../core/errors';
 import type { BodyEvent, Executor, ServiceResult, SpawnSpec, StartRequest, TaskHost } from '../core/executor';
 import type { UnstampedEvent } from '../../shared/trace/events';
 import { DEFAULT_MAX_STEPS, workLimitMessage } from '../core/work-limit';
@@ -33,8 +36,9 @@ import type { TaskContext } from '../core/task-context';
 import { type BodyResolver, runTaskBody } from '../core/task-wrapper';
 import type { TaskRecord } from '../core/task-record';
 import { type ChoiceObserver, type Decider, chooseAmong, jitterTicks, orderBy } from './decisions';
+import { type Fiber, type SimWorker, Wait, type WakeReason, callReturned, injectFault, signalFiber, takeFault } from './fiber';
 import { Rng } from './rng';
-import { TASK, type Timer, VirtualClock } from './virtual-clock';
+import { VirtualClock } from './virtual-clock';
 
 export type SchedulingPolicy = 'fifo' | 'random';
 
@@ -67,56 +71,6 @@ export interface SimOptions {
 /** Where the executor's own events go (the `error` of a run stopped at its bound): the run's EventLog. */
 export interface SimEventSink {
   emit(event: UnstampedEvent): unknown;
-}
-
-type WakeReason = 'start' | 'timer' | 'shutdown' | 'call' | 'fault' | 'yield';
-
-/** A parked task's wait; it is also its own timer entry in the virtual clock. */
-class Wait implements Timer {
-  time = 0;
-  cls = TASK;
-  seq = 0;
-  cancelled = true;
-  resolve!: (reason: WakeReason) => void;
-  reject!: (err: unknown) => void;
-
-  constructor(
-    readonly exec: SimExecutor,
-    readonly fiber: Fiber,
-    readonly what: string,
-    readonly onShutdown: boolean,
-    readonly callId: number | null,
-    readonly interruptible: boolean,
-  ) {}
-
-  /** The timer of the wait ran out. */
-  fire(): void {
-    this.cancelled = true;
-    if (this.fiber.state === 'parked' && this.fiber.wait === this) this.exec.wakeFromTimer(this.fiber);
-  }
-}
-
-interface SimWorker {
-  runtime: RuntimeName;
-  index: number;
-  busyUntil: number;
-  tasks: number;
-  ready: Fiber[];
-  /** The task running on this worker now (a worker runs one at a time). */
-  current: Fiber | null;
-}
-
-interface Fiber {
-  req: StartRequest;
-  worker: SimWorker;
-  state: 'new' | 'ready' | 'running' | 'parked' | 'done' | 'dead';
-  wait: Wait | null;
-  wakeReason: WakeReason;
-  shutdown: boolean;
-  pendingFault: { kind: FaultKind; message: string } | null;
-  /** Returned calls by call id, with a service call's result. */
-  doneCalls: Map<number, ServiceResult | undefined>;
-  ctx: TaskContext;
 }
 
 export const FOREIGN_AWAIT =
@@ -204,7 +158,6 @@ export class SimExecutor implements Executor {
     return jitterTicks(this.decider, this.observer, this.clock.now, ticks, task, what);
   }
 
-
   get isStopped(): boolean {
     return this.stopped;
   }
@@ -235,27 +188,17 @@ export class SimExecutor implements Executor {
 
   signal(id: number): void {
     const f = this.fibers.get(id);
-    if (!f) return;
-    f.shutdown = true;
-    if (f.state === 'parked' && f.wait?.onShutdown) this.wake(f, 'shutdown');
-    // Its sleep has ended but it has not resumed yet: when it is polled, both are due,
-    // and in `sleep_or_shutdown` the shutdown wins (FORMAT.md note 7), as a fault does.
-    else if (f.state === 'ready' && f.wakeReason === 'timer' && f.wait?.onShutdown) f.wakeReason = 'shutdown';
+    if (f) signalFiber(f);
   }
 
   inject(id: number, fault: FaultKind, message: string): void {
     const f = this.fibers.get(id);
-    if (!f || f.state === 'done' || f.state === 'dead') return;
-    f.pendingFault = { kind: fault, message };
-    if (f.state === 'parked' && f.wait?.interruptible) this.wake(f, 'fault');
-    else if (f.state === 'ready' && f.wait?.interruptible) f.wakeReason = 'fault';
+    if (f) injectFault(f, fault, message);
   }
 
   callDone(callerId: number, callId: number, result?: ServiceResult): void {
     const f = this.fibers.get(callerId);
-    if (!f) return;
-    f.doneCalls.set(callId, result);
-    if (f.state === 'parked' && f.wait?.callId === callId) this.wake(f, 'call');
+    if (f) callReturned(f, callId, result);
   }
 
   /** Ends the run: nothing is scheduled any more (the end of the scenario, or of its one process). */
@@ -285,18 +228,6 @@ export class SimExecutor implements Executor {
   }
 
   // ---- scheduling --------------------------------------------------------------
-
-  /** Called by a wait whose timer ran out. */
-  wakeFromTimer(f: Fiber): void {
-    this.wake(f, 'timer');
-  }
-
-  private wake(f: Fiber, reason: WakeReason): void {
-    if (f.wait) f.wait.cancelled = true;
-    f.state = 'ready';
-    f.wakeReason = reason;
-    f.worker.ready.push(f);
-  }
 
   /** Runs until the run is stopped (end of scenario, process exit) or nothing can ever happen again. */
   async run(): Promise<void> {
@@ -378,9 +309,7 @@ export class SimExecutor implements Executor {
       // Not inline: a worker chaining through thousands of new tasks would nest calls.
       queueMicrotask(() => void this.runFiber(f));
     } else if (reason === 'fault' && f.pendingFault) {
-      const { kind, message } = f.pendingFault;
-      f.pendingFault = null;
-      wait!.reject(new InjectedFault(kind, message));
+      wait!.reject(takeFault(f));
     } else {
       wait!.resolve(reason);
     }
@@ -466,15 +395,11 @@ export class SimExecutor implements Executor {
    */
   private park(f: Fiber, what: string, ticks: number, onShutdown: boolean, callId: number, interruptible: boolean, holdsWorker = false): Promise<WakeReason> {
     if (f.state !== 'running' || this.stopped) return never();
-    if (interruptible && f.pendingFault) {
-      const { kind, message } = f.pendingFault;
-      f.pendingFault = null;
-      return Promise.reject(new InjectedFault(kind, message));
-    }
+    if (interruptible && f.pendingFault) return Promise.reject(takeFault(f));
     if (onShutdown && f.shutdown) return Promise.resolve('shutdown');
     if (callId >= 0 && f.doneCalls.has(callId)) return Promise.resolve('call');
     this.th.bodyEvent(f.req.id, { ev: 'await', what });
-    const wait = new Wait(this, f, what, onShutdown, callId >= 0 ? callId : null, interruptible);
+    const wait = new Wait(f, what, onShutdown, callId >= 0 ? callId : null, interruptible);
     const promise = new Promise<WakeReason>((resolve, reject) => {
       wait.resolve = resolve;
       wait.reject = reject;
@@ -506,10 +431,7 @@ export class SimExecutor implements Executor {
    * @internal
    */
   throwWaitingFault(f: Fiber): void {
-    if (!f.pendingFault) return;
-    const { kind, message } = f.pendingFault;
-    f.pendingFault = null;
-    throw new InjectedFault(kind, message);
+    if (f.pendingFault) throw takeFault(f);
   }
   /** @internal */ get taskHost(): TaskHost {
     return this.th;
