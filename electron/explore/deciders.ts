@@ -76,8 +76,13 @@ export class RecordingDecider implements Decider {
     return this.inner.jitter;
   }
 
-  choose(kind: ChoiceKind, n: number): number {
-    const v = this.inner.choose(kind, n);
+  /** PCT ranks ready tasks by their labels: ask for them when the wrapped decider does. */
+  get wantsLabels(): boolean {
+    return this.inner.wantsLabels === true;
+  }
+
+  choose(kind: ChoiceKind, n: number, labels?: readonly string[]): number {
+    const v = this.inner.choose(kind, n, labels);
     this.note(kind, v);
     return v;
   }

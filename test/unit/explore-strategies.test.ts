@@ -10,7 +10,8 @@ import { DfsDecider, DfsSearch } from '../../electron/explore/dfs';
 import { PctDecider } from '../../electron/explore/pct';
 import { judgeRun, signatureOf } from '../../electron/explore/properties';
 import { shrinkDecisions } from '../../electron/explore/shrink';
-import { scheduleSeed } from '../../electron/explore/deciders';
+import { RecordingDecider, scheduleSeed } from '../../electron/explore/deciders';
+import { chooseAmong } from '../../electron/sim/decisions';
 import { parseScenarioValue } from '../../shared/scenario/parse';
 import type { TraceEvent } from '../../shared/trace/events';
 
@@ -81,6 +82,16 @@ describe('pct', () => {
       const picks = Array.from({ length: 10 }, () => labels[p.choose('run', 3, labels)]);
       const changes = picks.filter((x, i) => i > 0 && x !== picks[i - 1]).length;
       expect(changes).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('keeps its priorities when the explorer records its choices (labels reach it through the recorder)', () => {
+    const labels = ['a', 'b', 'c'];
+    for (let seed = 1; seed < 20; seed++) {
+      const bare = new PctDecider(scheduleSeed(seed, 0), 0, 2, 10);
+      const recorded = new RecordingDecider(new PctDecider(scheduleSeed(seed, 0), 0, 2, 10));
+      const pick = (d: PctDecider | RecordingDecider) => Array.from({ length: 10 }, (_, t) => chooseAmong('run', labels, d, (x) => x, null, t));
+      expect(pick(recorded)).toEqual(pick(bare));
     }
   });
 
