@@ -31,7 +31,7 @@ import type { AnyScenario } from '../../shared/scenario/pageserver-parse';
 import { ScheduleMismatch } from '../explore/schedule-file';
 import { ExploreService } from '../explore/service';
 import { LabError } from '../run/errors';
-import { ScenarioLibrary } from './library';
+import { type Loaded, ScenarioLibrary } from './library';
 import { ScenarioParser, type ScenarioParserOptions } from './parse-worker';
 import { RateLimitedLog } from './rate-log';
 import { INTERACTIVE_DEMO } from '../pageserver/demo';
@@ -317,14 +317,19 @@ export class Lab implements LabApi {
       return { events: this.replay.length, truncated: parsed.truncated };
     },
     exportPerfetto: () => ({ filename: this.downloadName('.perfetto.json'), json: serializePerfetto(toPerfetto(this.events())) }),
-    exploreStart: (req) => this.explorer.start(this.scenarioOf(req.scenario), req.options),
+    exploreStart: async (req) => this.explorer.start(await this.scenarioOf(req.scenario), req.options),
     exploreCancel: (req) => ({ cancelled: this.explorer.cancel(req.id) }),
-    exploreOpen: (req) => fitting(() => this.explorer.replay(this.scenarioOf(req.scenario), req.schedule)),
-    exploreCompare: (req) => fitting(() => this.explorer.compare(this.scenarioOf(req.scenario), req.schedule)),
+    exploreOpen: async (req) => fitting(async () => this.explorer.replay(await this.scenarioOf(req.scenario), req.schedule)),
+    exploreCompare: async (req) => fitting(async () => this.explorer.compare(await this.scenarioOf(req.scenario), req.schedule)),
   };
 
-  private scenarioOf(source: ScenarioSource): AnyScenario {
-    const loaded = this.library.resolve(source);
+  /** A library scenario by name, or a user's text parsed off the event loop (./parse-worker.ts). */
+  private loadSource(source: ScenarioSource): Promise<Loaded> {
+    return 'library' in source ? Promise.resolve(this.library.load(source.library)) : this.parser.parse(source.text, source.filename);
+  }
+
+  private async scenarioOf(source: ScenarioSource): Promise<AnyScenario> {
+    const loaded = await this.loadSource(source);
     if (!loaded.ok) throw new LabError(loaded.error);
     return loaded.scenario;
   }
@@ -341,7 +346,7 @@ export class Lab implements LabApi {
   }
 
   private async startRun(run: LastRun): Promise<LabStatus> {
-    const loaded = 'library' in run.source ? this.library.load(run.source.library) : await this.parser.parse(run.source.text, run.source.filename);
+    const loaded = await this.loadSource(run.source);
     if (!loaded.ok) throw new LabError(loaded.error);
     const start = this.starters[run.mode];
     if (!start) throw new LabError(`${run.mode} mode is not available here`);

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { ScenarioError } from '../../shared/scenario/parse';
 import { type AnyScenario, isPageserverScenario, parseAnyScenario } from '../../shared/scenario/pageserver-parse';
-import type { ScenarioInfo, ScenarioParseError, ScenarioSource } from '../../shared/protocol/lab';
+import type { ScenarioInfo, ScenarioParseError } from '../../shared/protocol/lab';
 import { DEMO_SCENARIO, INTERACTIVE_DEMO, interactiveDemo } from '../pageserver/demo';
 
 export type Loaded = { ok: true; scenario: AnyScenario; title: string } | { ok: false; error: string; parse?: ScenarioParseError };
@@ -76,9 +76,5 @@ export class ScenarioLibrary {
       }
     }
     return out;
-  }
-
-  resolve(source: ScenarioSource): Loaded {
-    return 'library' in source ? this.load(source.library) : parseText(source.text, source.filename);
   }
 }
