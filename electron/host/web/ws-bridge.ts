@@ -45,13 +45,14 @@ export function bridgeSocket(ws: WebSocket, lab: Lab, options: BridgeOptions = {
       send(refusal(null, 'malformed frame: expected a text frame'));
       return;
     }
+    const text = data.toString();
     let frame: { id: number; req: unknown };
     try {
-      frame = parseClientFrame(data.toString());
+      frame = parseClientFrame(text);
     } catch (err) {
       const reason = (err as Error).message;
       log(`taskmgr-lab serve: rejected a malformed frame: ${reason}`);
-      send(refusal(frameId(data.toString()), `malformed frame: ${reason}`));
+      send(refusal(frameId(text), `malformed frame: ${reason}`));
       return;
     }
     void lab.handleRaw(frame.req).then((result: LabResult<LabRequestType>) => send({ id: frame.id, result }));
