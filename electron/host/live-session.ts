@@ -72,9 +72,9 @@ function sameCounts(pools: WorkerPools, wanted: Partial<Record<RuntimeName, numb
 /**
  * A live session of either format: the pools readied for the scenario's worker
  * counts, then the run assembled on them (electron/run), its events forwarded to
- * the session as they come.
+ * the session as they come. Under `random` a plain scenario's calls join their
+ * victims in an order drawn from the seed (../scenario/victim-order.ts).
  */
-/** Under `random` a plain scenario's calls join their victims in an order drawn from the seed (../scenario/victim-order.ts). */
 export function startLiveSession(scenario: AnyScenario, options: SessionOptions, pools: LivePools): RunSession {
   const { tickMs, maxSteps } = options;
   const pageserver = isPageserverScenario(scenario);
