@@ -12,7 +12,7 @@ import { type ExploreSpec, ScheduleRunner } from '../electron/explore/engine';
 import { explore } from '../electron/explore/explore';
 import { defaultSeed } from '../electron/explore/schedule-file';
 import { runScenarioSim } from '../electron/run/run-scenario';
-import type { Samples } from './figures';
+import { median, type Samples } from './figures';
 import { build, many } from './sim';
 
 const NAMED = 'race-s17-queue-used-after-stop';
@@ -30,12 +30,6 @@ export const EXPLORE_ABOUT: Record<string, string> = {
 
 function spec(scenario: AnyScenario, strategy: 'random' | 'pct', seed: number, runs: number): ExploreSpec {
   return { scenario, strategy, runs, jitter: 0.2, depth: 3, maxPreemptions: 2, seed, runSeed: defaultSeed(scenario), judge: {} };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 async function runsPerSecond(scenario: AnyScenario): Promise<{ rate: number; eventsPerRun: number }> {

@@ -28,6 +28,13 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** `fn` run `times` times one after the other: the runs of one figure. */
+export async function repeat<T>(times: number, fn: () => T | Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < times; i++) out.push(await fn());
+  return out;
+}
+
 /** Whole numbers from 1000 up, one decimal below (a rate of 555,305/s; 45.3 ms). */
 export function tidy(x: number): number {
   return Math.abs(x) >= 1000 ? Math.round(x) : Math.round(x * 10) / 10;

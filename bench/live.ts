@@ -29,7 +29,7 @@ import { PoolExecutor } from '../electron/pools/pool-executor';
 import { WorkerPools } from '../electron/pools/worker-pools';
 import { templateSpawnSpec } from '../electron/scenario/template-spec';
 import { AppLog } from './app-log';
-import type { Samples } from './figures';
+import { repeat, type Samples } from './figures';
 
 export const LIVE_ABOUT: Record<string, string> = {
   ipc_raw_msgs_per_s: 'batched echo over the eight workers (the coordinator sends ~110-byte messages, the workers echo them), messages per second both directions counted, 16k in flight; one run of 200k messages per round, median of 9 rounds',
@@ -166,12 +166,6 @@ async function shutdownMs(pools: WorkerPools, n: number, silent = false): Promis
   });
   await run.close();
   return ms;
-}
-
-async function repeat<T>(times: number, fn: () => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < times; i++) out.push(await fn());
-  return out;
 }
 
 /** Rounds of echo then tasks, back to back: each round's ratio sees one state of the machine. */

@@ -10,7 +10,7 @@ import { EventLog } from '../electron/core/event-log';
 import type { Executor, SpawnSpec } from '../electron/core/executor';
 import { TaskManager } from '../electron/core/task-manager';
 import { runScenarioSim } from '../electron/run/run-scenario';
-import type { Samples } from './figures';
+import { repeat, type Samples } from './figures';
 
 export function build(tasks: Record<string, unknown>, steps: unknown[], end_at: number): Scenario {
   return parseScenarioValue({ format: 'taskmgr-scenario/1', name: 'bench', tasks, steps, end_at });
@@ -64,12 +64,6 @@ export const SIM_ABOUT: Record<string, string> = {
     "heap growth with 100k tasks parked on their watcher at the end of a simulator run, after a forced collection (the simulator's parked bodies included: an upper bound of the coordinator's); one run",
   coord_mem_100k_mb: 'heap growth of a TaskManager alone after 100k spawns (its executor keeps nothing), after a forced collection; median of 3 runs',
 };
-
-async function repeat(times: number, fn: () => Promise<number> | number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < times; i++) out.push(await fn());
-  return out;
-}
 
 export async function measureSim(): Promise<Samples> {
   // Events: 2000 tasks, each 25 rounds of a 1-tick sleep and a flag check.
