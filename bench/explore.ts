@@ -13,7 +13,7 @@ import { explore } from '../electron/explore/explore';
 import { defaultSeed } from '../electron/explore/schedule-file';
 import { runScenarioSim } from '../electron/run/run-scenario';
 import { median, type Samples } from './figures';
-import { build, many } from './sim';
+import { eventsScenario } from './sim';
 
 const NAMED = 'race-s17-queue-used-after-stop';
 const SCALING = 'demo';
@@ -44,10 +44,7 @@ async function runsPerSecond(scenario: AnyScenario): Promise<{ rate: number; eve
 }
 
 async function simEventsPerSecond(): Promise<number> {
-  const loop: unknown[] = [];
-  for (let i = 0; i < 25; i++) loop.push({ op: 'sleep', ticks: 1 }, { op: 'check_shutdown' });
-  const ev = many(2000, loop);
-  const scenario = build(ev.tasks, ev.steps, 1000);
+  const scenario = eventsScenario();
   await runScenarioSim(scenario, { keepEvents: false });
   let events = 0;
   const t0 = performance.now();

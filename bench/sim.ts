@@ -12,11 +12,11 @@ import { TaskManager } from '../electron/core/task-manager';
 import { runScenarioSim } from '../electron/run/run-scenario';
 import { repeat, type Samples } from './figures';
 
-export function build(tasks: Record<string, unknown>, steps: unknown[], end_at: number): Scenario {
+function build(tasks: Record<string, unknown>, steps: unknown[], end_at: number): Scenario {
   return parseScenarioValue({ format: 'taskmgr-scenario/1', name: 'bench', tasks, steps, end_at });
 }
 
-export function many(n: number, body: unknown[], runtime = (i: number) => ['compute_request', 'mgmt_request', 'walreceiver', 'background'][i % 4]) {
+function many(n: number, body: unknown[], runtime = (i: number) => ['compute_request', 'mgmt_request', 'walreceiver', 'background'][i % 4]) {
   const tasks: Record<string, unknown> = {};
   const steps: unknown[] = [];
   for (let i = 0; i < n; i++) {
@@ -65,12 +65,16 @@ export const SIM_ABOUT: Record<string, string> = {
   coord_mem_100k_mb: 'heap growth of a TaskManager alone after 100k spawns (its executor keeps nothing), after a forced collection; median of 3 runs',
 };
 
-export async function measureSim(): Promise<Samples> {
-  // Events: 2000 tasks, each 25 rounds of a 1-tick sleep and a flag check.
+/** The run of the events figure: 2000 tasks, each 25 rounds of a 1-tick sleep and a flag check. */
+export function eventsScenario(): Scenario {
   const loop: unknown[] = [];
   for (let i = 0; i < 25; i++) loop.push({ op: 'sleep', ticks: 1 }, { op: 'check_shutdown' });
   const ev = many(2000, loop);
-  const evScenario = build(ev.tasks, ev.steps, 1000);
+  return build(ev.tasks, ev.steps, 1000);
+}
+
+export async function measureSim(): Promise<Samples> {
+  const evScenario = eventsScenario();
   // Steady state: V8 needs a few runs of this size before every path is optimised
   // (the first run is about 2.5x slower than the fifth).
   for (let i = 0; i < 4; i++) await runScenarioSim(evScenario, { keepEvents: false });
