@@ -11,11 +11,9 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
 import type { Lesson, LessonStep } from '../../../shared/lesson/lesson';
-import type { ScenarioExpectation } from '../../../shared/scenario/expect';
-import { checkScenarioExpect } from '../../../shared/scenario/expect-check';
+import { checkScenarioExpect, type ExpectResult } from '../../../shared/scenario/expect-check';
 import { describeEvent } from '../../../shared/trace/wording';
 import { checkLesson, eventsUntil, lessonSchedule, runLessonScenario, runSolution } from '../../lessons/engine';
-import type { Lesson as LessonT } from '../../../shared/lesson/lesson';
 import { findLesson as find, LessonFileError, lessonFiles, loadLessonFile as load, NoSuchLesson } from '../../lessons/load';
 import { ScenarioFileError } from '../load-scenario';
 import { parseArgs } from '../args';
@@ -33,8 +31,8 @@ function cliErrors<T>(f: () => T): T {
   }
 }
 
-const loadLessonFile = (path: string): LessonT => cliErrors(() => load(path));
-const findLesson = (ref: string): { lesson: LessonT; path: string } => cliErrors(() => find(ref));
+const loadLessonFile = (path: string): Lesson => cliErrors(() => load(path));
+const findLesson = (ref: string): { lesson: Lesson; path: string } => cliErrors(() => find(ref));
 
 export async function lessonsCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { check: 'flag' });
@@ -57,8 +55,8 @@ export async function lessonsCommand(argv: string[], io: CliIO): Promise<number>
   return broken ? 1 : 0;
 }
 
-function claimLines(claims: readonly ScenarioExpectation[], events: Parameters<typeof checkScenarioExpect>[1]): string[] {
-  return checkScenarioExpect(claims, events).map((r) => `  ${r.ok ? '✓' : '✗'} ${r.description}${r.ok ? '' : ` (found: ${r.detail})`}`);
+function claimLines(results: readonly ExpectResult[]): string[] {
+  return results.map((r) => `  ${r.ok ? '✓' : '✗'} ${r.description}${r.ok ? '' : ` (found: ${r.detail})`}`);
 }
 
 export async function lessonCommand(argv: string[], io: CliIO): Promise<number> {
@@ -106,8 +104,9 @@ async function walk(lesson: Lesson, io: CliIO, rl: Interface | null, save: strin
       else io.out(`answer: ${s.answer}. ${s.choices[s.answer - 1]}`);
       io.out(s.explain.trimEnd());
       io.out('the Lab runs on; over the event log:');
-      for (const l of claimLines(s.reveal, base.events)) io.out(l);
-      ok &&= checkScenarioExpect(s.reveal, base.events).every((r) => r.ok);
+      const revealed = checkScenarioExpect(s.reveal, base.events);
+      for (const l of claimLines(revealed)) io.out(l);
+      ok &&= revealed.every((r) => r.ok);
     } else {
       ok = (await solutionStep(lesson, s, i, io, ask, rl !== null, save)) && ok;
     }
@@ -143,7 +142,7 @@ async function solutionStep(
       io.out(`  choice ${pos} at tick ${c.tick}, ${d.kind}: ${what}`);
     });
   }
-  for (const l of claimLines(s.check, r.events)) io.out(l);
+  for (const l of claimLines(r.results)) io.out(l);
   io.out(r.reached ? 'goal reached.' : 'goal NOT reached.');
   if (s.kind === 'schedule' && save) {
     writeFileSync(save, `${JSON.stringify(lessonSchedule(lesson, s, i), null, 2)}\n`);
