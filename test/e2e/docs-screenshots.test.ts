@@ -8,14 +8,13 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage, resultPath, ROOT, type Served, startServe } from './harness';
+import { type App, newPage, openApp, resultPath, ROOT } from './harness';
 
 const DOCS = resolve(ROOT, 'docs/screenshots');
 
-let served: Served;
-let browser: Browser;
+let app: App;
 let page: Page;
 
 async function show(view: string): Promise<void> {
@@ -40,16 +39,12 @@ async function run(name: string, opts: { live?: boolean; tickMs: number }): Prom
 }
 
 beforeAll(async () => {
-  served = await startServe({ recordingsDir: resultPath('docs-recordings') });
-  browser = await launchChromium();
-  ({ page } = await newPage(browser));
-  await page.goto(served.url);
-  await page.waitForSelector('[data-testid=mode-badge]');
+  app = await openApp('docs-recordings');
+  ({ page } = app);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
 });
 
 describe('user guide screenshots', () => {
@@ -108,8 +103,8 @@ describe('user guide screenshots', () => {
   });
 
   it('the dark theme', async () => {
-    const dark = await newPage(browser, 'dark');
-    await dark.page.goto(served.url);
+    const dark = await newPage(app.browser, 'dark');
+    await dark.page.goto(app.served.url);
     await dark.page.click('[data-testid=nav-timeline]');
     await dark.page.waitForSelector('[data-testid=timeline-canvas]');
     await dark.page.waitForTimeout(500);

@@ -8,14 +8,13 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage, resultPath, ROOT, type Served, startServe } from './harness';
+import { type App, openApp, resultPath, ROOT } from './harness';
 
 const RACE = 'race-s08-untracked-compaction-vs-detach';
 
-let served: Served;
-let browser: Browser;
+let app: App;
 let page: Page;
 let errors: string[];
 
@@ -32,16 +31,12 @@ async function shot(name: string): Promise<void> {
 const text = (sel: string) => page.locator(sel).first().innerText();
 
 beforeAll(async () => {
-  served = await startServe({ recordingsDir: resultPath('explore-recordings') });
-  browser = await launchChromium();
-  ({ page, errors } = await newPage(browser));
-  await page.goto(served.url);
-  await page.waitForSelector('[data-testid=mode-badge]');
+  app = await openApp('explore-recordings');
+  ({ page, errors } = app);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
 });
 
 describe('the Explore view in the browser mode', () => {

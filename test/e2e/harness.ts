@@ -90,6 +90,48 @@ export async function newPage(browser: Browser, colorScheme: 'light' | 'dark' = 
   return { context, page, errors };
 }
 
+/** A browser-mode Lab with chromium and a page on the app: what each e2e file starts with. */
+export interface App {
+  served: Served;
+  browser: Browser;
+  page: Page;
+  /** Page errors and console errors seen so far (see newPage). */
+  errors: string[];
+  /** Closes chromium, then stops the Lab. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `taskmgr-lab serve` (its recordings under test-results/e2e/`recordings`),
+ * launches chromium and opens the app in a new page, resolving once the app is up
+ * (its mode badge is shown). On a failure it stops what it started before throwing.
+ */
+export async function openApp(recordings: string): Promise<App> {
+  const served = await startServe({ recordingsDir: resultPath(recordings) });
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const { page, errors } = await newPage(browser);
+    await page.goto(served.url);
+    await page.waitForSelector('[data-testid=mode-badge]');
+    const b = browser;
+    return {
+      served,
+      browser,
+      page,
+      errors,
+      close: async () => {
+        await b.close();
+        await served.stop();
+      },
+    };
+  } catch (e) {
+    await browser?.close();
+    await served.stop();
+    throw e;
+  }
+}
+
 export function resultPath(name: string): string {
   mkdirSync(RESULTS, { recursive: true });
   return resolve(RESULTS, name);

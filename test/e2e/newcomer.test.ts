@@ -7,12 +7,11 @@
  * wrong, where, and what is allowed; and the layout shows whole words.
  */
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage, resultPath, ROOT, type Served, startServe } from './harness';
+import { type App, openApp, resultPath, ROOT } from './harness';
 
-let served: Served;
-let browser: Browser;
+let app: App;
 let page: Page;
 let errors: string[];
 
@@ -34,16 +33,12 @@ async function clipped(sel: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  served = await startServe({ recordingsDir: resultPath('newcomer-recordings') });
-  browser = await launchChromium();
-  ({ page, errors } = await newPage(browser));
-  await page.goto(served.url);
-  await page.waitForSelector('[data-testid=mode-badge]');
+  app = await openApp('newcomer-recordings');
+  ({ page, errors } = app);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
 });
 
 describe('the first start', () => {

@@ -11,14 +11,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage, resultPath, ROOT, type Served, startServe } from './harness';
+import { type App, openApp, resultPath, ROOT } from './harness';
 
 const TICK_MS = 50;
 
-let served: Served;
-let browser: Browser;
+let app: App;
 let page: Page;
 let errors: string[];
 let total = 0;
@@ -100,11 +99,8 @@ function checkPlayback(samples: Sample[], fromT: number, fromCursor: number): vo
 }
 
 beforeAll(async () => {
-  served = await startServe({ recordingsDir: resultPath('playback-recordings') });
-  browser = await launchChromium();
-  ({ page, errors } = await newPage(browser));
-  await page.goto(served.url);
-  await page.waitForSelector('[data-testid=mode-badge]');
+  app = await openApp('playback-recordings');
+  ({ page, errors } = app);
   // The demo recording at 50 ms a tick.
   const lines = readFileSync(resolve(ROOT, 'test/e2e/fixtures/demo.jsonl'), 'utf8').trim().split('\n');
   lines[0] = lines[0].replace('"tick_ms":10', `"tick_ms":${TICK_MS}`);
@@ -119,8 +115,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
 });
 
 describe('playback of a reopened recording at 1x', () => {

@@ -8,14 +8,13 @@
  */
 import { copyFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage, resultPath, ROOT, type Served, startServe } from './harness';
+import { type App, openApp, resultPath, ROOT } from './harness';
 
 const SCENARIO = resolve(ROOT, 'test/e2e/fixtures/e2e-lab.json');
 
-let served: Served;
-let browser: Browser;
+let app: App;
 let page: Page;
 let errors: string[];
 
@@ -41,16 +40,12 @@ async function waitState(task: string, state: string, timeout = 20_000): Promise
 }
 
 beforeAll(async () => {
-  served = await startServe({ recordingsDir: resultPath('recordings') });
-  browser = await launchChromium();
-  ({ page, errors } = await newPage(browser));
-  await page.goto(served.url);
-  await page.waitForSelector('[data-testid=mode-badge]');
+  app = await openApp('recordings');
+  ({ page, errors } = app);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
+  await app?.close();
 });
 
 describe('TaskMgr Lab in the browser mode', () => {
