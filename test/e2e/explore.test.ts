@@ -50,7 +50,7 @@ describe('the Explore view in the browser mode', () => {
     await page.waitForSelector('[data-testid=explore-progress]', { timeout: 30_000 });
 
     // While it runs, the scenario list scrolls and progress keeps coming.
-    const list = page.locator('.explore .list');
+    const list = page.locator('.explore .library-list');
     await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
     expect(await list.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
     await list.evaluate((el) => (el.scrollTop = 0));
