@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { formatTimelineEvent } from '../../electron/cli/timeline';
 import { EventStore, LEVELS } from '../../renderer/src/model/event-store';
 import { toLogLine } from '../../renderer/src/model/log-line';
-import type { TraceEvent } from '../../shared/trace/events';
+import type { AnyEvent, TraceEvent } from '../../shared/trace/events';
 import { describeEvent } from '../../shared/trace/wording';
 import { SAMPLES } from '../helpers/event-samples';
 
@@ -52,6 +52,24 @@ describe('one wording of events', () => {
       expect(LEVELS[pushed.levelOf(i)], `${e.ev} pushed`).toBe(want);
       expect(LEVELS[read.levelOf(i)], `${e.ev} read`).toBe(want);
     });
+  });
+
+  it('a recording read line by line gives each line its own level, also where levels are remembered (each upload_queue action, twice)', () => {
+    const actions = ['scheduled', 'launched', 'completed', 'dropped', 'stopped', 'barrier_reached', 'stopp\\u0065d', 'paused'];
+    const once = [
+      ...actions.map((a) => `{"t":1,"ev":"upload_queue","tenant":"t1","timeline":"tl1","action":"${a}","op":"Barrier"}`),
+      '{"t":1,"ev":"upload_queue","tenant":"t1","timeline":"tl1","op":"Barrier"}',
+      '{"t":1,"ev":"assertion","description":"d","ok":false}',
+      '{"t":1,"ev":"assertion","description":"d","ok":true}',
+      '{"t":1,"ev":"log","task":"x","level":"warn","message":"m"}',
+      '{"t":1,"ev":"log","task":"x","level":"loud","message":"m"}',
+    ];
+    const lines = [...once, ...once];
+    const st = new EventStore();
+    st.appendText(lines.join('\n') + '\n');
+    expect(st.length).toBe(lines.length);
+    lines.forEach((line, i) => expect(LEVELS[st.levelOf(i)], line).toBe(describeEvent(JSON.parse(line) as AnyEvent).level));
+    expect(LEVELS[st.levelOf(actions.indexOf('stopp\\u0065d'))]).toBe('info');
   });
 
   it('an event of a newer type keeps its own level and text, in both', () => {
