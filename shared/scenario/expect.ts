@@ -6,8 +6,8 @@
  * ignores top-level fields it does not know, so such files stay valid for it.
  * The subjects mirror those of `taskmgr-pageserver/1` where both formats have them.
  */
-import { isTaskKind, type TaskKind } from '../model/task-kind';
-import { ScenarioError, field, has, member, number, object, onlyFields, quote, string } from './values';
+import type { TaskKind } from '../model/task-kind';
+import { ScenarioError, bool, field, has, member, number, object, oneOf, onlyFields, optString, quote, string, taskKind } from './values';
 
 /** Which tasks an expectation is about: every field optional, all given must match. */
 export interface ScenarioTaskSelector {
@@ -43,19 +43,6 @@ const FIELDS: Record<(typeof SUBJECTS)[number], readonly string[]> = {
   exit_code: [],
 };
 
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string): T {
-  const s = string(v, path);
-  if (!(allowed as readonly string[]).includes(s)) {
-    throw new ScenarioError(path, `expected one of ${allowed.map(quote).join(', ')}, found ${quote(s)}`);
-  }
-  return s as T;
-}
-
-function bool(v: unknown, path: string): boolean {
-  if (typeof v !== 'boolean') throw new ScenarioError(path, 'expected a boolean');
-  return v;
-}
-
 function count(v: unknown, path: string): number {
   const n = number(v, path);
   if (!Number.isInteger(n)) throw new ScenarioError(path, 'expected an integer >= 0');
@@ -67,17 +54,9 @@ function selector(v: unknown, path: string): ScenarioTaskSelector {
   onlyFields(obj, ['task', 'kind', 'tenant', 'timeline'], path);
   const out: ScenarioTaskSelector = {};
   if (has(obj, 'task')) out.task = string(obj.task, `${path}.task`);
-  if (has(obj, 'kind')) {
-    const k = string(obj.kind, `${path}.kind`);
-    if (!isTaskKind(k)) throw new ScenarioError(`${path}.kind`, `unknown task kind ${quote(k)}`);
-    out.kind = k;
-  }
-  for (const key of ['tenant', 'timeline'] as const) {
-    if (!has(obj, key)) continue;
-    const val = obj[key];
-    if (val !== null && typeof val !== 'string') throw new ScenarioError(`${path}.${key}`, 'expected a string or null');
-    out[key] = val;
-  }
+  if (has(obj, 'kind')) out.kind = taskKind(obj.kind, `${path}.kind`);
+  if (has(obj, 'tenant')) out.tenant = optString(obj, 'tenant', path);
+  if (has(obj, 'timeline')) out.timeline = optString(obj, 'timeline', path);
   return out;
 }
 

@@ -6,8 +6,8 @@
  * `parseAnyScenario` reads either format.
  */
 import type { FlushLoopState, TenantState, TimelineState } from '../model/pageserver';
-import { isTaskKind } from '../model/task-kind';
 import { RUNTIME_NAMES } from '../model/runtime';
+import { bool, oneOf, taskKind } from './values';
 import {
   field,
   has,
@@ -62,9 +62,9 @@ const DURATIONS = [
   'flushLayer', 'layerUpload', 'indexUpload', 'layerDelete', 'layerDownload', 'indexDownload', 'listTimelines', 'loadTimeline',
   'compaction', 'gc', 'sizeCalculation', 'timelineCreate', 'removeTimelineDir', 'getPage', 'basebackup', 'walConnect',
 ];
-const FAILPOINT_ACTIONS = ['off', 'return', 'sleep', 'pause', 'panic', 'crash'];
-const TENANT_STATES = ['Loading', 'Attaching', 'Active', 'Paused', 'Broken', 'absent'];
-const TIMELINE_STATES = ['Active', 'Suspended', 'Paused', 'Broken', 'absent'];
+const FAILPOINT_ACTIONS = ['off', 'return', 'sleep', 'pause', 'panic', 'crash'] as const;
+const TENANT_STATES = ['Loading', 'Attaching', 'Active', 'Paused', 'Broken', 'absent'] as const;
+const TIMELINE_STATES = ['Active', 'Suspended', 'Paused', 'Broken', 'absent'] as const;
 
 /** The fields of each pageserver step besides `at`, `do` and `label`. */
 const PS_STEPS: Record<PageserverStep['do'], readonly string[]> = {
@@ -85,17 +85,6 @@ const PS_STEPS: Record<PageserverStep['do'], readonly string[]> = {
   failpoint: ['name', 'action', 'ticks', 'times'],
   inject_into: ['kind', 'tenant', 'timeline', 'fault', 'message'],
 };
-
-function oneOf<T extends string>(v: unknown, allowed: readonly string[], path: string): T {
-  const s = string(v, path);
-  if (!allowed.includes(s)) throw new ScenarioError(path, `expected one of ${allowed.map(quote).join(', ')}, found ${quote(s)}`);
-  return s as T;
-}
-
-function bool(v: unknown, path: string): boolean {
-  if (typeof v !== 'boolean') throw new ScenarioError(path, 'expected a boolean');
-  return v;
-}
 
 function int(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ScenarioError(path, 'expected an integer >= 0');
@@ -207,7 +196,7 @@ function phase(v: unknown, path: string): Phase {
   return { at: number(field(obj, 'at', path), `${path}.at`), title: string(field(obj, 'title', path), `${path}.title`), text: opt(obj, 'text', path, string, '') };
 }
 
-function psStep(v: Validator, obj: Obj, what: PageserverStep['do'], path: string): PageserverStep {
+function psStep(obj: Obj, what: PageserverStep['do'], path: string): PageserverStep {
   onlyFields(obj, ['at', 'do', 'label', ...PS_STEPS[what]], path);
   const at = number(field(obj, 'at', path), `${path}.at`);
   const base = { at, ...(has(obj, 'label') ? { label: string(obj.label, `${path}.label`) } : {}) };
@@ -250,7 +239,7 @@ function psStep(v: Validator, obj: Obj, what: PageserverStep['do'], path: string
       return {
         ...base,
         do: what,
-        kind: v.kind(field(obj, 'kind', path), `${path}.kind`),
+        kind: taskKind(field(obj, 'kind', path), `${path}.kind`),
         tenant: optString(obj, 'tenant', path),
         timeline: optString(obj, 'timeline', path),
         fault,
@@ -264,11 +253,7 @@ function selector(v: unknown, path: string): TaskSelector {
   const obj = object(v, path);
   onlyFields(obj, ['kind', 'tenant', 'timeline', 'label', 'process'], path);
   const out: TaskSelector = {};
-  if (has(obj, 'kind')) {
-    const k = string(obj.kind, `${path}.kind`);
-    if (!isTaskKind(k)) throw new ScenarioError(`${path}.kind`, `unknown task kind ${quote(k)}`);
-    out.kind = k;
-  }
+  if (has(obj, 'kind')) out.kind = taskKind(obj.kind, `${path}.kind`);
   if (has(obj, 'tenant')) out.tenant = optString(obj, 'tenant', path);
   if (has(obj, 'timeline')) out.timeline = optString(obj, 'timeline', path);
   if (has(obj, 'label')) out.label = string(obj.label, `${path}.label`);
@@ -369,7 +354,7 @@ export function parsePageserverScenarioValue(root: unknown): PageserverScenario 
     const what = string(field(so, 'do', path), `${path}.do`);
     if (STEP_NAMES.includes(what)) return v.step(so, path);
     if (!has(PS_STEPS, what)) throw new ScenarioError(`${path}.do`, `unknown step ${quote(what)}`);
-    return psStep(v, so, what as PageserverStep['do'], path);
+    return psStep(so, what as PageserverStep['do'], path);
   });
   const endAt = number(field(obj, 'end_at', '$'), '$.end_at');
   steps.forEach((s, i) => {

@@ -12,13 +12,12 @@
  */
 import type { FaultKind, ShutdownFilter } from '../model/outcome';
 import { isRuntimeName, type RuntimeName } from '../model/runtime';
-import { isTaskKind, type TaskKind } from '../model/task-kind';
 import { SCENARIO_FORMAT, type Op, type Scenario, type Step, type TaskTemplate } from './types';
 import { parseScenarioExpect } from './expect';
 import { readScenarioText, type ParseOptions } from './read-text';
-import { ScenarioError, field, has, member, number, object, onlyFields, optString, quote, string, type Obj } from './values';
+import { ScenarioError, field, has, member, number, object, onlyFields, optString, quote, string, taskKind, type Obj } from './values';
 
-export { ScenarioError, field, has, isObj, member, number, object, onlyFields, optString, quote, string, type Obj } from './values';
+export { ScenarioError, field, has, isObj, member, number, object, onlyFields, optString, quote, string, taskKind, type Obj } from './values';
 
 export { readScenarioText, type ParseOptions } from './read-text';
 
@@ -160,7 +159,7 @@ export class Validator {
     const rt = string(field(obj, 'runtime', path), `${path}.runtime`);
     if (!isRuntimeName(rt)) throw new ScenarioError(`${path}.runtime`, `unknown runtime ${quote(rt)}`);
     const runtime: RuntimeName = rt;
-    const kind = this.kind(field(obj, 'kind', path), `${path}.kind`);
+    const kind = taskKind(field(obj, 'kind', path), `${path}.kind`);
     const tenant = optString(obj, 'tenant', path);
     const timeline = optString(obj, 'timeline', path);
     const name = optString(obj, 'name', path) ?? id;
@@ -187,16 +186,10 @@ export class Validator {
     };
   }
 
-  kind(v: unknown, path: string): TaskKind {
-    const s = string(v, path);
-    if (!isTaskKind(s)) throw new ScenarioError(path, `unknown task kind ${quote(s)}`);
-    return s;
-  }
-
   private filter(obj: Obj, path: string): ShutdownFilter {
     const k = obj.kind;
     return {
-      kind: !has(obj, 'kind') || k === null ? null : this.kind(k, `${path}.kind`),
+      kind: !has(obj, 'kind') || k === null ? null : taskKind(k, `${path}.kind`),
       tenant: optString(obj, 'tenant', path),
       timeline: optString(obj, 'timeline', path),
     };

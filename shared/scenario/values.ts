@@ -4,6 +4,7 @@
  * one value's type and throws such an error when it is wrong. Kept apart from
  * ./parse.ts so that the parts of a format can use them without import cycles.
  */
+import { isTaskKind, type TaskKind } from '../model/task-kind';
 
 /** A malformed scenario: `path` is where (JSONPath style), `reason` what is wrong. */
 export class ScenarioError extends Error {
@@ -66,6 +67,27 @@ export function number(v: unknown, path: string): number {
   // Beyond 2^53 ticks, neighbouring ticks are the same number: such a time cannot mean anything.
   if (v > Number.MAX_SAFE_INTEGER) throw new ScenarioError(path, `expected a number from 0 to ${Number.MAX_SAFE_INTEGER}`);
   return v + 0; // -0 becomes 0
+}
+
+export function bool(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') throw new ScenarioError(path, 'expected a boolean');
+  return v;
+}
+
+/** One of a few strings (an enum of the format). */
+export function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string): T {
+  const s = string(v, path);
+  if (!(allowed as readonly string[]).includes(s)) {
+    throw new ScenarioError(path, `expected one of ${allowed.map(quote).join(', ')}, found ${quote(s)}`);
+  }
+  return s as T;
+}
+
+/** A task kind of the seed's TaskKind enum. */
+export function taskKind(v: unknown, path: string): TaskKind {
+  const s = string(v, path);
+  if (!isTaskKind(s)) throw new ScenarioError(path, `unknown task kind ${quote(s)}`);
+  return s;
 }
 
 /** Absent or null is null. */
