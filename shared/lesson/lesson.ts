@@ -8,7 +8,7 @@
  * code as `scenarios --check`. Pure TypeScript: the scenario a lesson names is
  * found by a resolver the caller gives (the CLI reads the library from disk).
  */
-import { DECISION_KINDS, type Decision, ScheduleError, validateScheduleFile } from '../protocol/schedule';
+import { DECISION_KINDS, type Decision, ScheduleError, validateDecisions } from '../protocol/schedule';
 import { parseScenarioExpect, type ScenarioExpectation } from '../scenario/expect';
 import { parseScenarioValue, readScenarioText, type ParseOptions } from '../scenario/parse';
 import { SCENARIO_FORMAT, type Scenario } from '../scenario/types';
@@ -165,12 +165,11 @@ function step(v: unknown, s: Scenario, sv: Record<string, unknown>, path: string
       if (!Array.isArray(r.solution) || r.solution.length === 0) throw new ScenarioError(`${p}.solution`, `expected a non-empty array of decisions (kinds ${DECISION_KINDS.map(quote).join(', ')})`);
       let solution: Decision[];
       try {
-        const fake = { format: 'taskmgr-schedule/1', scenario: s.name, scenario_hash: '0000000000000000', seed: 1, strategy: 'dfs', jitter, decisions: r.solution };
-        solution = validateScheduleFile(fake, p).decisions;
+        solution = validateDecisions(r.solution, `${p}.solution`);
       } catch (err) {
         if (!(err instanceof ScheduleError)) throw err;
         const i = err.message.indexOf(': ');
-        throw new ScenarioError(err.message.slice(0, i).replace(`${p}.decisions`, `${p}.solution`), err.message.slice(i + 2));
+        throw new ScenarioError(err.message.slice(0, i), err.message.slice(i + 2));
       }
       const hint = optText(r, 'hint', p);
       return { kind, goal, check, jitter, solution, ...(hint === undefined ? {} : { hint }) };

@@ -105,24 +105,13 @@ function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v);
 }
 
-const FILE_FIELDS = ['format', 'scenario', 'scenario_hash', 'seed', 'strategy', 'jitter', 'decisions', 'signature', 'explanation'];
-
-/** Validates a parsed schedule file (untrusted: from a file or the renderer). */
-export function validateScheduleFile(raw: unknown, path = '$'): ScheduleFile {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(path, 'expected an object');
-  const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!FILE_FIELDS.includes(k)) fail(path, `unknown field ${JSON.stringify(k)}`);
-  if (o.format !== SCHEDULE_FORMAT) fail(`${path}.format`, `expected "${SCHEDULE_FORMAT}", found ${JSON.stringify(o.format)}`);
-  if (typeof o.scenario !== 'string') fail(`${path}.scenario`, 'expected a string');
-  if (typeof o.scenario_hash !== 'string' || !/^[0-9a-f]{16}$/.test(o.scenario_hash)) fail(`${path}.scenario_hash`, 'expected 16 hex digits');
-  if (!isInt(o.seed) || o.seed < 0 || o.seed > 2 ** 32 - 1) fail(`${path}.seed`, 'expected an integer from 0 to 4294967295');
-  if (!(STRATEGIES as readonly unknown[]).includes(o.strategy)) fail(`${path}.strategy`, `expected one of ${STRATEGIES.map((s) => `"${s}"`).join(', ')}`);
-  if (typeof o.jitter !== 'number' || !(o.jitter >= 0 && o.jitter <= 1)) fail(`${path}.jitter`, 'expected a number from 0 to 1');
-  if (!Array.isArray(o.decisions)) fail(`${path}.decisions`, 'expected an array');
-  if (o.decisions.length > 100_000) fail(`${path}.decisions`, 'more than 100000 decisions');
+/** Validates a schedule's list of decisions (a schedule file's `decisions`, a lesson's solution) at `path`. */
+export function validateDecisions(raw: unknown, path: string): Decision[] {
+  if (!Array.isArray(raw)) fail(path, 'expected an array');
+  if (raw.length > 100_000) fail(path, 'more than 100000 decisions');
   let last = -1;
-  const decisions = o.decisions.map((d: unknown, i): Decision => {
-    const p = `${path}.decisions[${i}]`;
+  return raw.map((d: unknown, i): Decision => {
+    const p = `${path}[${i}]`;
     if (d === null || typeof d !== 'object' || Array.isArray(d)) fail(p, 'expected an object');
     const r = d as Record<string, unknown>;
     for (const k of Object.keys(r)) if (!['pos', 'kind', 'value', 'note'].includes(k)) fail(p, `unknown field ${JSON.stringify(k)}`);
@@ -141,6 +130,22 @@ export function validateScheduleFile(raw: unknown, path = '$'): ScheduleFile {
     }
     return out;
   });
+}
+
+const FILE_FIELDS = ['format', 'scenario', 'scenario_hash', 'seed', 'strategy', 'jitter', 'decisions', 'signature', 'explanation'];
+
+/** Validates a parsed schedule file (untrusted: from a file or the renderer). */
+export function validateScheduleFile(raw: unknown, path = '$'): ScheduleFile {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(path, 'expected an object');
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!FILE_FIELDS.includes(k)) fail(path, `unknown field ${JSON.stringify(k)}`);
+  if (o.format !== SCHEDULE_FORMAT) fail(`${path}.format`, `expected "${SCHEDULE_FORMAT}", found ${JSON.stringify(o.format)}`);
+  if (typeof o.scenario !== 'string') fail(`${path}.scenario`, 'expected a string');
+  if (typeof o.scenario_hash !== 'string' || !/^[0-9a-f]{16}$/.test(o.scenario_hash)) fail(`${path}.scenario_hash`, 'expected 16 hex digits');
+  if (!isInt(o.seed) || o.seed < 0 || o.seed > 2 ** 32 - 1) fail(`${path}.seed`, 'expected an integer from 0 to 4294967295');
+  if (!(STRATEGIES as readonly unknown[]).includes(o.strategy)) fail(`${path}.strategy`, `expected one of ${STRATEGIES.map((s) => `"${s}"`).join(', ')}`);
+  if (typeof o.jitter !== 'number' || !(o.jitter >= 0 && o.jitter <= 1)) fail(`${path}.jitter`, 'expected a number from 0 to 1');
+  const decisions = validateDecisions(o.decisions, `${path}.decisions`);
   const file: ScheduleFile = {
     format: SCHEDULE_FORMAT,
     scenario: o.scenario,
