@@ -21,6 +21,7 @@ import type { LabApi, LabPush } from '../../shared/protocol/lab';
 import type { TraceEvent } from '../../shared/trace/events';
 import { SECURE_WEB_PREFERENCES } from '../../electron/main/web-preferences';
 import * as electron from '../electron-stand-in/electron';
+import { untilWithin } from '../helpers/until';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'out', 'main', 'index.js');
@@ -32,12 +33,8 @@ const loader = Module as unknown as { _load: Loader };
 const realLoad = loader._load;
 let userData: string;
 
-/** Resolves when `pred` holds; fails naming what was awaited after `ms`. */
-async function until(what: string, pred: () => boolean, ms = 30_000): Promise<void> {
-  for (const end = Date.now() + ms; !pred(); await new Promise((r) => setTimeout(r, 10))) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-  }
-}
+/** Waits at most 30 s unless a call says otherwise. */
+const until = untilWithin(30_000);
 
 const alive = (pid: number | undefined) => {
   if (pid === undefined) return false;

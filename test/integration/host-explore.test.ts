@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExploreProgress } from '../../shared/protocol/explore';
-import type { LabResult, LabRequestType } from '../../shared/protocol/lab';
 import { formatEvent } from '../../shared/trace/jsonl';
 import { Lab } from '../../electron/host/lab';
+import { ok } from '../helpers/lab';
+import { untilWithin } from '../helpers/until';
 
 let dir: string;
 let lab: Lab;
@@ -33,18 +34,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function ok<T extends LabRequestType>(r: LabResult<T>) {
-  if (!r.ok) throw new Error(`request failed: ${r.error}`);
-  return r.value;
-}
-
-async function until(what: string, pred: () => boolean, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = untilWithin(120_000);
 
 const S17 = { library: 'race-s17-queue-used-after-stop' };
 

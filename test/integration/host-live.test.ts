@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabRequestType, LabResult } from '../../shared/protocol/lab';
 import type { TraceEvent } from '../../shared/trace/events';
 import { Lab } from '../../electron/host/lab';
+import { ok } from '../helpers/lab';
+import { awaiting, untilWithin } from '../helpers/until';
 
 const SCENARIO = JSON.stringify({
   format: 'taskmgr-scenario/1',
@@ -39,23 +40,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function ok<T extends LabRequestType>(r: LabResult<T>) {
-  if (!r.ok) throw new Error(r.error);
-  return r.value;
-}
-
-/** What a predicate waits for, in words (its source when it has no name). */
-const awaited = (pred: () => boolean) => (pred as { awaited?: string }).awaited ?? pred.toString();
-
-async function until(pred: () => boolean, ms = 15000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${awaited(pred)}; last events: ${lab.events().slice(-30).map((e) => e.ev).join(' ')}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = untilWithin(15_000, () => `last events: ${lab.events().slice(-30).map((e) => e.ev).join(' ')}`);
 /** A predicate over the Lab's events; it names the event awaited when an `until` times out. */
-const has = (pred: (e: TraceEvent) => boolean) => Object.assign(() => lab.events().some(pred), { awaited: `an event where ${pred.toString()}` });
+const has = (pred: (e: TraceEvent) => boolean) => awaiting(`an event where ${pred.toString()}`, () => lab.events().some(pred));
 
 describe('Lab: live mode', () => {
   it('runs bodies in worker processes, applies a shutdown from the UI, and stops', async () => {

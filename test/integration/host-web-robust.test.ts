@@ -16,6 +16,7 @@ import { WebSocket } from 'ws';
 import type { ServerFrame } from '../../shared/protocol/ws';
 import { Lab } from '../../electron/host/lab';
 import { startWebServer, type WebServer } from '../../electron/host/web/server';
+import { untilWithin } from '../helpers/until';
 
 let dir: string;
 let lab: Lab;
@@ -78,13 +79,7 @@ class Client {
   }
 }
 
-async function until(pred: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pred.toString()}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = untilWithin(20_000);
 
 describe('malformed frames', () => {
   it('answers each of 1,000 malformed frames with an error and logs a few lines', async () => {

@@ -15,6 +15,7 @@ import type { LabPush } from '../../shared/protocol/lab';
 import type { ServerFrame } from '../../shared/protocol/ws';
 import { Lab } from '../../electron/host/lab';
 import { startWebServer, type WebServer } from '../../electron/host/web/server';
+import { until } from '../helpers/until';
 
 let dir: string;
 let lab: Lab;
@@ -144,14 +145,6 @@ describe('browser mode: the Lab API over a real WebSocket', () => {
       if ('push' in frame) pushes.push(frame.push);
       else replies.set(frame.id ?? -1, frame);
     });
-    const until = async (pred: () => boolean, ms = 5000) => {
-      const end = Date.now() + ms;
-      while (!pred()) {
-        if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${pred.toString()}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-
     ws.send(JSON.stringify({ id: 1, req: { type: 'listScenarios' } }));
     await until(() => replies.has(1));
     const list = replies.get(1) as Extract<ServerFrame, { result: unknown }>;

@@ -9,9 +9,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LabPush, LabResult, LabRequestType } from '../../shared/protocol/lab';
+import type { LabPush } from '../../shared/protocol/lab';
 import type { TraceEvent } from '../../shared/trace/events';
 import { Lab } from '../../electron/host/lab';
+import { ok } from '../helpers/lab';
+import { awaiting, until } from '../helpers/until';
 
 let dir: string;
 let lab: Lab;
@@ -42,24 +44,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function ok<T extends LabRequestType>(r: LabResult<T>) {
-  if (!r.ok) throw new Error(`request failed: ${r.error}`);
-  return r.value;
-}
-
-/** What a predicate waits for, in words (its source when it has no name). */
-const awaited = (pred: () => boolean) => (pred as { awaited?: string }).awaited ?? pred.toString();
-
-async function until(pred: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${awaited(pred)}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** A predicate over the Lab's events; it names the event awaited when an `until` times out. */
-const has = (pred: (e: TraceEvent) => boolean) => Object.assign(() => lab.events().some(pred), { awaited: `an event where ${pred.toString()}` });
+const has = (pred: (e: TraceEvent) => boolean) => awaiting(`an event where ${pred.toString()}`, () => lab.events().some(pred));
 
 describe('Lab: runs', () => {
   it('runs a library scenario paced on the wall clock and pushes its events', async () => {

@@ -12,15 +12,9 @@ import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../shared/trace/events';
 import { parseJsonl } from '../../shared/trace/jsonl';
 import { pruneRecordings, Recorder, recordingName, safeStem } from '../../electron/host/recorder';
+import { until } from '../helpers/until';
 
 const ev = (t: number, task: string): TraceEvent => ({ t, ev: 'spawn', task, id: t + 1, kind: 'Compaction', tenant: null, timeline: null, parent: null }) as TraceEvent;
-
-/** Resolves when `pred` holds; fails naming `what` after 5 s. */
-async function until(what: string, pred: () => boolean): Promise<void> {
-  for (const end = Date.now() + 5000; !pred(); await new Promise((r) => setTimeout(r, 5))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
-}
 
 describe('Recorder', () => {
   it('writes events to NAME.jsonl.part within the flush interval, before the run ends', async () => {
