@@ -13,17 +13,11 @@ import type { LibraryEntry } from '../../electron/cli/commands/scenarios';
 import { LIBRARY_DIR } from '../../electron/scenario/library-dir';
 import { INTERACTIVE_DEMO } from '../../electron/pageserver/demo';
 import { ScenarioLibrary } from '../../electron/host/library';
+import { cli } from '../helpers/cli';
 
 const ROOT = join(__dirname, '..', '..');
 const CONFORMANCE = join(ROOT, 'test', 'fixtures', 'conformance');
 const MALFORMED = join(ROOT, 'test', 'fixtures', 'malformed');
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), color: false });
-  return { code, out, err };
-}
 
 describe('taskmgr-lab conform', () => {
   it('finds every example conforming in sim mode', async () => {

@@ -9,16 +9,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main';
 import { lessonFiles } from '../../electron/lessons/load';
 import { parseScheduleText } from '../../shared/protocol/schedule';
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), color: false });
-  return { code, out, err };
-}
+import { cli } from '../helpers/cli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lessons-'));
 const snapshotLesson = lessonFiles().find((f) => f.includes('the-snapshot')) as string;

@@ -8,20 +8,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main';
 import { loadScenario } from '../../electron/cli/load-scenario';
 import { RandomDecider, RecordingDecider } from '../../electron/explore/deciders';
 import { runScenarioOnce } from '../../electron/explore/run-schedule';
 import { defaultSeed, makeSchedule } from '../../electron/explore/schedule-file';
+import { cli } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'taskmgr-run-schedule-'));
-
-async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 async function randomSchedule(name: string, seed: number): Promise<string> {
   const scenario = loadScenario(name).scenario;
@@ -38,18 +31,18 @@ describe('run --schedule', () => {
     const traces: string[] = [];
     for (const k of [1, 2]) {
       const trace = join(dir, `${name}-${k}.jsonl`);
-      await cli(['run', name, '--schedule', schedule, '--trace', trace, '--quiet']);
+      await cli('run', name, '--schedule', schedule, '--trace', trace, '--quiet');
       traces.push(readFileSync(trace, 'utf8'));
     }
     expect(traces[1]).toBe(traces[0]);
     const plain = join(dir, `${name}-plain.jsonl`);
-    await cli(['run', name, '--trace', plain, '--quiet']);
+    await cli('run', name, '--trace', plain, '--quiet');
     expect(readFileSync(plain, 'utf8')).not.toBe(traces[0]);
   });
 
   it('refuses a schedule made for another scenario with one line (exit 2)', async () => {
     const schedule = await randomSchedule('demo', 1);
-    const r = await cli(['run', 'race-s19-two-shutdowns', '--schedule', schedule, '--quiet']);
+    const r = await cli('run', 'race-s19-two-shutdowns', '--schedule', schedule, '--quiet');
     expect(r.code).toBe(2);
     expect(r.out).toEqual([]);
     expect(r.err).toEqual([`taskmgr-lab run: ${schedule} was made for scenario "demo", not "race-s19-two-shutdowns"`]);
@@ -61,14 +54,14 @@ describe('run --schedule', () => {
     edited.end_at = 121;
     const file = join(dir, 'demo.json');
     writeFileSync(file, JSON.stringify(edited));
-    const r = await cli(['run', file, '--schedule', schedule, '--quiet']);
+    const r = await cli('run', file, '--schedule', schedule, '--quiet');
     expect(r.code).toBe(2);
     expect(r.err).toHaveLength(1);
     expect(r.err[0]).toMatch(/was made for another version of scenario "demo" \(hash [0-9a-f]{16}, this one is [0-9a-f]{16}\)$/);
 
     const bad = join(dir, 'bad.schedule.json');
     writeFileSync(bad, JSON.stringify({ format: 'taskmgr-schedule/1' }));
-    const b = await cli(['run', 'demo', '--schedule', bad, '--quiet']);
+    const b = await cli('run', 'demo', '--schedule', bad, '--quiet');
     expect(b.code).toBe(2);
     expect(b.err).toEqual([`taskmgr-lab run: ${bad}: $.scenario: expected a string`]);
   });

@@ -8,14 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main';
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), color: false });
-  return { code, out, err };
-}
+import { cli } from '../helpers/cli';
 
 /** One stderr line from `taskmgr-lab <command>:` that names `option`, nothing on stdout, exit 2. */
 async function refused(option: string, ...argv: string[]) {

@@ -8,23 +8,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../electron/cli/main';
 import { Lab } from '../../electron/host/lab';
 import { runPageserverScenario } from '../../electron/run/run-scenario';
 import { workLimitMessage } from '../../electron/core/work-limit';
 import { parseScenario } from '../../shared/scenario/parse';
 import { parseAnyScenario } from '../../shared/scenario/pageserver-parse';
 import { scenario, sim } from '../helpers/sim';
+import { cli } from '../helpers/cli';
 
 const poller = (every: number, endAt: number) =>
   scenario({ p: { body: [{ op: 'poll_shutdown', every }] } }, [{ at: 0, do: 'spawn', task: 'p' }], endAt);
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), color: false });
-  return { code, out, err };
-}
 
 let dir: string | null = null;
 afterEach(() => {
