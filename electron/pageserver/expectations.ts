@@ -7,7 +7,8 @@
  */
 import type { Expectation, TaskSelector } from '../../shared/scenario/pageserver-types';
 import type { TraceEvent } from '../../shared/trace/events';
-import { describeProcessEnd, processEnds } from '../../shared/trace/process-end';
+import { outcomeVerdict, shutdownVerdict, type Verdict } from '../../shared/scenario/expect-check';
+import { describeProcessEnd, exitCodeHolds, processEnds } from '../../shared/trace/process-end';
 import type { PageserverLab } from './lab';
 
 export interface ExpectationResult {
@@ -17,7 +18,8 @@ export interface ExpectationResult {
 }
 
 interface TaskInfo {
-  label: string;
+  /** The task's label (its name in the trace). */
+  name: string;
   kind: string;
   tenant: string | null;
   timeline: string | null;
@@ -31,7 +33,7 @@ export function tasksOf(events: readonly TraceEvent[]): TaskInfo[] {
   let process = 1;
   for (const e of events) {
     if (e.ev === 'process_start') process = e.process;
-    else if (e.ev === 'spawn') byLabel.set(e.task, { label: e.task, kind: e.kind, tenant: e.tenant, timeline: e.timeline, process, outcome: 'running' });
+    else if (e.ev === 'spawn') byLabel.set(e.task, { name: e.task, kind: e.kind, tenant: e.tenant, timeline: e.timeline, process, outcome: 'running' });
     else if (e.ev === 'associate') {
       const t = byLabel.get(e.task);
       if (t) Object.assign(t, { tenant: e.tenant, timeline: e.timeline });
@@ -48,7 +50,7 @@ function selects(s: TaskSelector, t: TaskInfo): boolean {
     (s.kind === undefined || s.kind === t.kind) &&
     (s.tenant === undefined || s.tenant === t.tenant) &&
     (s.timeline === undefined || s.timeline === t.timeline) &&
-    (s.label === undefined || s.label === t.label) &&
+    (s.label === undefined || s.label === t.name) &&
     (s.process === undefined || s.process === t.process)
   );
 }
@@ -82,6 +84,7 @@ export function checkExpectation(exp: Expectation, lab: PageserverLab, events: r
     ok,
     detail: ok ? null : found,
   });
+  const verdict = (v: Verdict): ExpectationResult => result(v.claim, v.ok, v.found);
   const last = lastProcessEvents(events);
   if ('tenant' in exp) {
     const ev = last.filter((e): e is Extract<TraceEvent, { ev: 'tenant_state' }> => e.ev === 'tenant_state' && e.tenant === exp.tenant).pop();
@@ -103,17 +106,8 @@ export function checkExpectation(exp: Expectation, lab: PageserverLab, events: r
   if ('tasks' in exp) {
     const found = tasksOf(events).filter((t) => selects(exp.tasks, t));
     const what = describeSelector(exp.tasks);
-    if ('outcome' in exp && exp.outcome !== undefined) {
-      const how = exp.outcome === 'running' ? 'still running at the end' : exp.outcome === 'killed' ? 'killed by process exit' : `ended ${exp.outcome}`;
-      const list = (ts: TaskInfo[]) => ts.map((t) => `${t.label}: ${t.outcome}`).join(', ') || 'none';
-      if (exp.count !== undefined) {
-        const matching = found.filter((t) => t.outcome === exp.outcome);
-        return result(`${exp.count} ${what} ${how}`, matching.length === exp.count, `${matching.length} (${list(found)})`);
-      }
-      const wrong = found.filter((t) => t.outcome !== exp.outcome);
-      return result(`every ${what} ${how}`, found.length > 0 && wrong.length === 0, found.length ? list(wrong) : 'no such task');
-    }
-    return result(`${exp.count} ${what} spawned`, found.length === exp.count, `${found.length}: ${found.map((t) => t.label).join(', ')}`);
+    if ('outcome' in exp && exp.outcome !== undefined) return verdict(outcomeVerdict(found, what, exp.outcome, exp.count));
+    return result(`${exp.count} ${what} spawned`, found.length === exp.count, `${found.length}: ${found.map((t) => t.name).join(', ')}`);
   }
   if ('http' in exp) {
     const evs = events.filter((e): e is Extract<TraceEvent, { ev: 'http' }> => e.ev === 'http' && e.request === exp.http);
@@ -122,17 +116,11 @@ export function checkExpectation(exp: Expectation, lab: PageserverLab, events: r
     const ok = exp.status === 'pending' ? !resp && evs.length > 0 : !!resp && resp.status === exp.status;
     return result(`HTTP ${exp.http} answers ${exp.status === null ? 'nothing (connection closed)' : exp.status}`, ok, found);
   }
-  if ('shutdown' in exp) {
-    const began = events.some((e) => e.ev === 'shutdown_begin' && e.label === exp.shutdown);
-    const ended = events.some((e) => e.ev === 'shutdown_end' && e.label === exp.shutdown);
-    return result(`shutdown_tasks ${exp.shutdown} ${exp.completed ? 'returns' : 'never returns'}`, began && ended === exp.completed, began ? (ended ? 'it returned' : 'it is still waiting') : 'it never began');
-  }
+  if ('shutdown' in exp) return verdict(shutdownVerdict(events, exp.shutdown, exp.completed));
   if ('exit_code' in exp) {
     const process = exp.process ?? (lab.processes.length || 1);
-    // A crashed process neither exited with a code nor is running: no exit_code matches it.
     const end = processEnds(events).get(process) ?? { how: 'running' };
-    const ok = exp.exit_code === null ? end.how === 'running' : end.how === 'exited' && end.code === exp.exit_code;
-    return result(`process ${process} ${exp.exit_code === null ? 'is still running' : `exits with code ${exp.exit_code}`}`, ok, describeProcessEnd(end));
+    return result(`process ${process} ${exp.exit_code === null ? 'is still running' : `exits with code ${exp.exit_code}`}`, exitCodeHolds(exp.exit_code, end), describeProcessEnd(end));
   }
   if ('processes' in exp) {
     const n = events.filter((e) => e.ev === 'process_start').length;

@@ -3,9 +3,12 @@
  * Everything is read from the events, so what `scenarios --check` and the explorer
  * judge is exactly what the trace shows (and a recording can be re-judged later).
  * Each result is one line: what was expected, and what was found when it failed.
+ * The claims both formats have (a shutdown call returns, tasks' outcomes) are judged
+ * by the verdicts here for taskmgr-pageserver/1 too (electron/pageserver/expectations.ts),
+ * so that they read the same in either.
  */
 import type { TraceEvent } from '../trace/events';
-import { describeProcessEnd, processEnd } from '../trace/process-end';
+import { describeProcessEnd, exitCodeHolds, processEnd } from '../trace/process-end';
 import type { ScenarioExpectation, ScenarioTaskSelector } from './expect';
 
 export interface ExpectResult {
@@ -16,7 +19,8 @@ export interface ExpectResult {
 }
 
 interface TaskFacts {
-  task: string;
+  /** The template id (the task's name in the trace). */
+  name: string;
   kind: string;
   tenant: string | null;
   timeline: string | null;
@@ -35,7 +39,7 @@ function taskFacts(events: readonly TraceEvent[]): Map<string, TaskFacts> {
   factsOf.set(events, out);
   for (const e of events) {
     if (e.ev === 'spawn') {
-      out.set(e.task, { task: e.task, kind: e.kind, tenant: e.tenant, timeline: e.timeline, outcome: 'running', observed: null });
+      out.set(e.task, { name: e.task, kind: e.kind, tenant: e.tenant, timeline: e.timeline, outcome: 'running', observed: null });
     } else if (e.ev === 'associate') {
       const t = out.get(e.task);
       if (t) Object.assign(t, { tenant: e.tenant, timeline: e.timeline });
@@ -52,7 +56,7 @@ function taskFacts(events: readonly TraceEvent[]): Map<string, TaskFacts> {
 
 function selects(s: ScenarioTaskSelector, t: TaskFacts): boolean {
   return (
-    (s.task === undefined || s.task === t.task) &&
+    (s.task === undefined || s.task === t.name) &&
     (s.kind === undefined || s.kind === t.kind) &&
     (s.tenant === undefined || s.tenant === t.tenant) &&
     (s.timeline === undefined || s.timeline === t.timeline)
@@ -67,10 +71,41 @@ function describeSelector(s: ScenarioTaskSelector, plural = false): string {
   return parts.join(' ');
 }
 
-function howEnded(outcome: string, at: number | undefined): string {
+/** How a task ended, in words (`at`: the claim is about a tick before the end). */
+function howEnded(outcome: string, at?: number): string {
   if (outcome === 'running') return at === undefined ? 'still running at the end' : 'still running';
   if (outcome === 'killed') return 'killed by process exit';
   return `ended ${outcome}`;
+}
+
+/** A claim's verdict before its tick and reason are added: what was claimed, whether it holds, what was found. */
+export interface Verdict {
+  claim: string;
+  ok: boolean;
+  found: string;
+}
+
+/** `shutdown_tasks LABEL returns` (or never returns), from its begin and end events; both formats have it. */
+export function shutdownVerdict(events: readonly TraceEvent[], label: string, completed: boolean): Verdict {
+  const began = events.some((e) => e.ev === 'shutdown_begin' && e.label === label);
+  const ended = events.some((e) => e.ev === 'shutdown_end' && e.label === label);
+  const found = began ? (ended ? 'it returned' : 'it is still waiting') : 'it never began';
+  return { claim: `shutdown_tasks ${label} ${completed ? 'returns' : 'never returns'}`, ok: began && ended === completed, found };
+}
+
+/**
+ * `N WHAT ended OUTCOME`, or with no count `every WHAT ended OUTCOME` (at least one):
+ * `found` are the selected tasks, each with its name; both formats have it.
+ */
+export function outcomeVerdict(found: ReadonlyArray<{ name: string; outcome: string }>, what: string, outcome: string, count: number | undefined, at?: number): Verdict {
+  const how = howEnded(outcome, at);
+  const list = (ts: ReadonlyArray<{ name: string; outcome: string }>): string => ts.map((t) => `${t.name}: ${t.outcome}`).join(', ') || 'none';
+  if (count !== undefined) {
+    const matching = found.filter((t) => t.outcome === outcome);
+    return { claim: `${count} ${what} ${how}`, ok: matching.length === count, found: `${matching.length} (${list(found)})` };
+  }
+  const wrong = found.filter((t) => t.outcome !== outcome);
+  return { claim: `every ${what} ${how}`, ok: found.length > 0 && wrong.length === 0, found: found.length ? list(wrong) : 'no such task' };
 }
 
 /** Checks one expectation against the events (only those up to its `at`, if it has one). */
@@ -82,26 +117,13 @@ export function checkScenarioExpectation(exp: ScenarioExpectation, allEvents: re
     ok,
     detail: ok ? null : found,
   });
-  if ('shutdown' in exp) {
-    const began = events.some((e) => e.ev === 'shutdown_begin' && e.label === exp.shutdown);
-    const ended = events.some((e) => e.ev === 'shutdown_end' && e.label === exp.shutdown);
-    const found = began ? (ended ? 'it returned' : 'it is still waiting') : 'it never began';
-    return result(`shutdown_tasks ${exp.shutdown} ${exp.completed ? 'returns' : 'never returns'}`, began && ended === exp.completed, found);
-  }
+  const verdict = (v: Verdict): ExpectResult => result(v.claim, v.ok, v.found);
+  if ('shutdown' in exp) return verdict(shutdownVerdict(events, exp.shutdown, exp.completed));
   if ('tasks' in exp) {
     const found = [...taskFacts(events).values()].filter((t) => selects(exp.tasks, t));
     const what = describeSelector(exp.tasks, exp.count !== undefined && exp.count !== 1);
-    const list = (ts: TaskFacts[]): string => ts.map((t) => `${t.task}: ${t.outcome}`).join(', ') || 'none';
-    if ('outcome' in exp) {
-      const how = howEnded(exp.outcome, exp.at);
-      if (exp.count !== undefined) {
-        const matching = found.filter((t) => t.outcome === exp.outcome);
-        return result(`${exp.count} ${what} ${how}`, matching.length === exp.count, `${matching.length} (${list(found)})`);
-      }
-      const wrong = found.filter((t) => t.outcome !== exp.outcome);
-      return result(`every ${what} ${how}`, found.length > 0 && wrong.length === 0, found.length ? list(wrong) : 'no such task');
-    }
-    return result(`${exp.count} ${what} spawned`, found.length === exp.count, `${found.length}: ${found.map((t) => t.task).join(', ') || 'none'}`);
+    if ('outcome' in exp) return verdict(outcomeVerdict(found, what, exp.outcome, exp.count, exp.at));
+    return result(`${exp.count} ${what} spawned`, found.length === exp.count, `${found.length}: ${found.map((t) => t.name).join(', ') || 'none'}`);
   }
   if ('observed' in exp) {
     const t = taskFacts(events).get(exp.observed);
@@ -111,9 +133,8 @@ export function checkScenarioExpectation(exp: ScenarioExpectation, allEvents: re
     const ok = seen !== null && (exp.via === 'any' || exp.via === seen);
     return result(`${exp.observed} observes shutdown${exp.via === 'any' ? '' : ` via ${exp.via}`}`, ok, found);
   }
-  // A crashed process neither exited with a code nor is running: no exit_code matches it.
   const end = processEnd(events);
-  const ok = exp.exit_code === null ? end.how === 'running' : end.how === 'exited' && end.code === exp.exit_code;
+  const ok = exitCodeHolds(exp.exit_code, end);
   const what = exp.exit_code === null ? 'the process is still running' : `the process exits with code ${exp.exit_code}`;
   return result(what, ok, describeProcessEnd(end));
 }

@@ -39,6 +39,14 @@ export function processEnds(events: readonly TraceEvent[]): Map<number, ProcessE
   return out;
 }
 
+/**
+ * Whether a process ended as an expected `exit_code` says (null: still running).
+ * A crashed process neither exited with a code nor is running: no exit_code matches it.
+ */
+export function exitCodeHolds(expected: number | null, end: ProcessEnd): boolean {
+  return expected === null ? end.how === 'running' : end.how === 'exited' && end.code === expected;
+}
+
 /** `exit code 0`, `still running`, `crashed: background worker 1 (pid 42) died of SIGKILL, no exit code`. */
 export function describeProcessEnd(end: ProcessEnd): string {
   if (end.how === 'running') return 'still running';
