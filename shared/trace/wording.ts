@@ -75,16 +75,14 @@ function levelField(v: unknown): LogLevel | null {
   return typeof v === 'string' && (LOG_LEVELS as readonly string[]).includes(v) ? (v as LogLevel) : null;
 }
 
-const isKnown = (ev: string): ev is EventName => Object.prototype.hasOwnProperty.call(LEVEL, ev);
-
 /** Is `ev` an event type the Lab writes? (How a recording of ours is told from other JSON lines.) */
 export function isEventName(ev: string): ev is EventName {
-  return isKnown(ev);
+  return Object.prototype.hasOwnProperty.call(LEVEL, ev);
 }
 
 /** The level of an event of type `ev`; a type newer than this build keeps its own `level`, or is info. */
 export function eventLevel(ev: string, f: LevelFields): LogLevel {
-  if (!isKnown(ev)) return levelField(f.level) ?? 'info';
+  if (!isEventName(ev)) return levelField(f.level) ?? 'info';
   const l: LogLevel | ((f: LevelFields) => LogLevel) = LEVEL[ev];
   return typeof l === 'function' ? l(f) : l;
 }
@@ -151,7 +149,7 @@ export function describeEvent(e: AnyEvent): EventWords {
   const f = e as unknown as Fields;
   const ev = typeof f.ev === 'string' ? f.ev : '?';
   const level = eventLevel(ev, f);
-  if (isKnown(ev)) {
+  if (isEventName(ev)) {
     const [what, text] = WORDS[ev](f);
     return { level, what, text };
   }
