@@ -5,15 +5,14 @@
  * group). The figures themselves are not measured here (that takes minutes).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runGroupProcess } from '../../bench/run-group';
+import { tempDir } from '../helpers/temp';
 
 const ROOT = join(__dirname, '..', '..');
-const dir = mkdtempSync(join(tmpdir(), 'taskmgr-bench-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('taskmgr-bench-test-');
 
 /** Pids of live processes whose environment holds `mark`. */
 function processesMarked(mark: string): number[] {

@@ -5,13 +5,13 @@
  * and --jobs 2; dfs exhausts every conformance example of at most 4 tasks and says
  * how many schedules that took; exit codes 0, 1 and 2.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli';
+import { tempDir } from '../helpers/temp';
 
-const dir = mkdtempSync(join(tmpdir(), 'taskmgr-explore-'));
+const dir = tempDir('taskmgr-explore-');
 const CONFORMANCE = join(__dirname, '..', 'fixtures', 'conformance');
 
 interface ExploreJson {

@@ -5,15 +5,15 @@
  * lesson and the step; a malformed lesson is one line with its JSON path and exit 2;
  * a solved "be the scheduler" step saved as a schedule replays with `run --schedule`.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lessonFiles } from '../../electron/lessons/load';
 import { parseScheduleText } from '../../shared/protocol/schedule';
 import { cli } from '../helpers/cli';
+import { tempDir } from '../helpers/temp';
 
-const tmp = mkdtempSync(join(tmpdir(), 'lessons-'));
+const tmp = tempDir('lessons-');
 const snapshotLesson = lessonFiles().find((f) => f.includes('the-snapshot')) as string;
 
 describe('taskmgr-lab lessons', () => {

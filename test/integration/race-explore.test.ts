@@ -6,14 +6,13 @@
  * (the issue's bound is 2,000; the seeded PCT finds each in its first few), so that
  * the test stays cheap; one job, so that it does not compete with the other tests.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { libraryNames } from '../../electron/cli/load-scenario';
 import { main } from '../../electron/cli/main';
+import { tempDir } from '../helpers/temp';
 
-const dir = mkdtempSync(join(tmpdir(), 'taskmgr-race-explore-'));
+const dir = tempDir('taskmgr-race-explore-');
 const races = libraryNames().filter((n) => n.startsWith('race-'));
 
 interface ExploreJson {

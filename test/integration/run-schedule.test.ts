@@ -4,8 +4,7 @@
  * made for another scenario is refused with one line and exit 2, and so is a file
  * that is not a schedule.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../electron/cli/load-scenario';
@@ -13,8 +12,9 @@ import { RandomDecider, RecordingDecider } from '../../electron/explore/deciders
 import { runScenarioOnce } from '../../electron/explore/run-schedule';
 import { defaultSeed, makeSchedule } from '../../electron/explore/schedule-file';
 import { cli } from '../helpers/cli';
+import { tempDir } from '../helpers/temp';
 
-const dir = mkdtempSync(join(tmpdir(), 'taskmgr-run-schedule-'));
+const dir = tempDir('taskmgr-run-schedule-');
 
 async function randomSchedule(name: string, seed: number): Promise<string> {
   const scenario = loadScenario(name).scenario;
