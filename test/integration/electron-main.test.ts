@@ -22,6 +22,7 @@ import type { TraceEvent } from '../../shared/trace/events';
 import { SECURE_WEB_PREFERENCES } from '../../electron/main/web-preferences';
 import * as electron from '../electron-stand-in/electron';
 import { untilWithin } from '../helpers/until';
+import { alive } from '../helpers/process';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'out', 'main', 'index.js');
@@ -35,16 +36,6 @@ let userData: string;
 
 /** Waits at most 30 s unless a call says otherwise. */
 const until = untilWithin(30_000);
-
-const alive = (pid: number | undefined) => {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 beforeAll(() => {
   // The bundle as it ships: built from the current sources.

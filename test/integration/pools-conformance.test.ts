@@ -16,6 +16,7 @@ import type { PoolStatsEvent } from '../../shared/trace/events';
 import { WorkerPools } from '../../electron/pools/worker-pools';
 import { type RunResult, runScenarioSim } from '../../electron/run/run-scenario';
 import { runScenarioLive } from '../../electron/run/run-scenario';
+import { alive } from '../helpers/process';
 
 const DIR = path.join(__dirname, '../fixtures/conformance');
 const EXAMPLES = readdirSync(DIR)
@@ -64,15 +65,6 @@ const ACROSS = parseScenarioValue({
 });
 
 const withLines = (events: readonly object[]) => events.map((e, i) => ({ ...(e as { ev: string }), line: i + 1 }));
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('live pools: conformance examples at tick_ms 20', () => {
   const pools = new WorkerPools();

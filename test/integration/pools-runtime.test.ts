@@ -22,6 +22,7 @@ import { NodeLauncher, type ProcessLauncher, type WorkerChannel } from '../../el
 import { WorkerPools } from '../../electron/pools/worker-pools';
 import { runScenarioLive } from '../../electron/run/run-scenario';
 import { workLimitMessage } from '../../electron/core/work-limit';
+import { alive } from '../helpers/process';
 
 const TICK = 20;
 const CONFORMANCE = path.join(__dirname, '../fixtures/conformance');
@@ -61,15 +62,6 @@ class TamperingLauncher implements ProcessLauncher {
     return c;
   }
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function scenario(tasks: Record<string, Record<string, unknown>>, steps: unknown[], end_at: number): Scenario {
   const full: Record<string, unknown> = {};

@@ -7,12 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FromWorker } from '../../shared/protocol/worker';
-import type { Op, TaskTemplate } from '../../shared/scenario/types';
+import type { TaskTemplate } from '../../shared/scenario/types';
 import { WorkerSession } from '../../electron/pools/worker-session';
-
-function tpl(id: string, body: Op[]): TaskTemplate {
-  return { id, runtime: 'background', kind: 'Compaction', tenant: 't1', timeline: null, name: id, shutdown_process_on_error: false, body };
-}
+import { tpl } from '../helpers/pools';
 
 function session(templates: TaskTemplate[]) {
   const out: FromWorker[] = [];

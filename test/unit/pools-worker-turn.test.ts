@@ -7,7 +7,7 @@
  * the test.
  */
 import { describe, expect, it } from 'vitest';
-import type { Op, TaskTemplate } from '../../shared/scenario/types';
+import type { TaskTemplate } from '../../shared/scenario/types';
 import { type Envelope, type FromWorker, WORKER_PROTOCOL } from '../../shared/protocol/worker';
 import type { ParentChannel } from '../../electron/pools/parent-channel';
 import { runWorker } from '../../electron/pools/worker-main';
@@ -16,10 +16,7 @@ import type { ProcessLauncher } from '../../electron/pools/launcher';
 import { WorkerPools } from '../../electron/pools/worker-pools';
 import { runScenarioLive } from '../../electron/run/run-scenario';
 import { parseScenarioValue } from '../../shared/scenario/parse';
-
-function tpl(id: string, body: Op[]): TaskTemplate {
-  return { id, runtime: 'background', kind: 'Compaction', tenant: 't1', timeline: null, name: id, shutdown_process_on_error: false, body };
-}
+import { tpl } from '../helpers/pools';
 
 function fakeWorker(templates: TaskTemplate[]) {
   const out: FromWorker[] = [];
